@@ -1,0 +1,50 @@
+//! Freeing a whole trie with exclusive access (drop and clear).
+
+use crate::node_ref;
+use masstree_node::{KEYLEN_LAYER, NodeHeader};
+
+/// Frees every node of the layer rooted at `root`, every deeper layer, and every value.
+///
+/// Iterative (an explicit stack), so a chain of thousands of layers from megabyte-long keys
+/// cannot overflow the thread's stack.
+///
+/// # Safety
+///
+/// The caller has exclusive access to the tree, `root` is the current root of its layer (or a
+/// node that was), and nothing reachable from it was retired.
+pub(crate) unsafe fn destroy_layer<V>(root: *mut NodeHeader) {
+    let mut stack = vec![root];
+    while let Some(mut n) = stack.pop() {
+        // Climb to the real root in case the pointer is stale.
+        // SAFETY: exclusive access; every pointer followed is owned by the tree.
+        unsafe {
+            while !node_ref::header(n).version.load().is_root() {
+                n = node_ref::header(n).parent().cast();
+            }
+        }
+        let mut nodes = vec![n];
+        while let Some(node) = nodes.pop() {
+            // SAFETY: exclusive access; each node is visited once (a tree), then freed once.
+            unsafe {
+                if node_ref::header(node).is_leaf() {
+                    let leaf = node_ref::leaf(node);
+                    for slot in leaf.permutation().iter() {
+                        let value = leaf.value(slot);
+                        if leaf.keylen(slot) == KEYLEN_LAYER {
+                            stack.push(value.cast());
+                        } else {
+                            drop(Box::from_raw(value.cast::<V>()));
+                        }
+                    }
+                    drop(Box::from_raw(node.cast::<masstree_node::Leaf>()));
+                } else {
+                    let inode = node_ref::internode(node);
+                    for i in 0..=inode.len() {
+                        nodes.push(inode.child(i));
+                    }
+                    drop(Box::from_raw(node.cast::<masstree_node::Internode>()));
+                }
+            }
+        }
+    }
+}

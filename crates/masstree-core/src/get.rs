@@ -1,0 +1,95 @@
+//! Lookup: lock-free, allocation-free, no shared writes.
+
+use crate::reach::{advance, reach_leaf};
+use crate::search::{Search, search};
+use crate::tree::RawTree;
+use masstree_alloc::Reclaim;
+use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
+use masstree_node::{KEYLEN_LAYER, Suffix};
+
+/// What a validated read of one leaf found.
+enum Lookup {
+    Absent,
+    Value(*mut ()),
+    Layer(*mut ()),
+}
+
+impl<V, R: Reclaim> RawTree<V, R> {
+    /// The value of `key`, if present.
+    ///
+    /// Linearizes at the last version check of the leaf that holds (or would hold) the key.
+    pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<&'g V> {
+        debug_assert!(self.owns_guard(guard));
+        let mut cursor = KeyCursor::new(key);
+        let mut root = self.root();
+        loop {
+            let ikey = cursor.ikey();
+            let keylen = cursor.keylen();
+            // SAFETY: `root` is a live node (tree root or a layer pointer read under validation)
+            // and we are pinned by `guard`.
+            let Some((mut leaf, mut v)) = (unsafe { reach_leaf(root, ikey) }) else {
+                // The layer was removed: start over from layer 0.
+                cursor = KeyCursor::new(key);
+                root = self.root();
+                continue;
+            };
+            let found = loop {
+                let perm = leaf.permutation();
+                let mut kind = 0u8;
+                let mut value = core::ptr::null_mut();
+                let mut suffix = core::ptr::null();
+                if let Search::Found { slot, .. } = search(leaf, perm, ikey, keylen) {
+                    kind = leaf.keylen(slot);
+                    value = leaf.value(slot);
+                    if kind == KEYLEN_SUFFIX {
+                        suffix = leaf.suffix(slot);
+                    }
+                    kind = kind.wrapping_add(1); // 0 stays "absent"
+                }
+                if leaf.version().has_changed(v) {
+                    // SAFETY: `leaf` is live and we are pinned.
+                    match unsafe { advance(leaf, ikey) } {
+                        Some((next, nv)) => {
+                            leaf = next;
+                            v = nv;
+                            continue;
+                        }
+                        None => break None,
+                    }
+                }
+                // Validated: `kind`, `value` and `suffix` were one slot's contents at one instant.
+                let kind = kind.wrapping_sub(1);
+                break Some(if value.is_null() {
+                    Lookup::Absent
+                } else if kind == KEYLEN_LAYER {
+                    Lookup::Layer(value)
+                } else if kind == KEYLEN_SUFFIX {
+                    // SAFETY: the suffix was published in the slot at the validated instant and
+                    // suffixes are freed only through the reclaimer; null means none.
+                    let matches =
+                        !suffix.is_null() && unsafe { Suffix::bytes_of(suffix) } == cursor.suffix();
+                    if matches {
+                        Lookup::Value(value)
+                    } else {
+                        Lookup::Absent
+                    }
+                } else {
+                    Lookup::Value(value)
+                });
+            };
+            match found {
+                None => continue, // the leaf was unlinked: descend this layer again
+                Some(Lookup::Absent) => return None,
+                Some(Lookup::Value(value)) => {
+                    // SAFETY: a validated value pointer of a live slot is a `Box<V>` that the
+                    // reclaimer frees only after `guard` is dropped.
+                    return Some(unsafe { &*value.cast::<V>() });
+                }
+                Some(Lookup::Layer(layer)) => {
+                    root = layer.cast();
+                    cursor.shift();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Searching one leaf for a key's slot.
+
+use masstree_key::KEYLEN_SUFFIX;
+use masstree_node::{Leaf, Permutation};
+
+/// Where a key is in a leaf.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Search {
+    /// At permutation position `pos`, in slot `slot`: the slice and length class match (for a
+    /// suffix class the caller still compares suffixes; a layer slot is entered).
+    Found { pos: usize, slot: usize },
+    /// Not in the leaf; it would be inserted at position `pos`.
+    Missing { pos: usize },
+}
+
+/// The order of a length class: suffix and layer slots both sort after every key that ends in
+/// this slice.
+#[inline]
+pub(crate) fn class_order(keylen: u8) -> u8 {
+    keylen.min(KEYLEN_SUFFIX)
+}
+
+/// Linear search over the live slots in key order, comparing slices as integers.
+#[inline]
+pub(crate) fn search(leaf: &Leaf, perm: Permutation, ikey: u64, keylen: u8) -> Search {
+    let class = class_order(keylen);
+    for pos in 0..perm.len() {
+        let slot = perm.get(pos);
+        let k = leaf.ikey(slot);
+        if k < ikey {
+            continue;
+        }
+        if k > ikey {
+            return Search::Missing { pos };
+        }
+        let c = class_order(leaf.keylen(slot));
+        if c < class {
+            continue;
+        }
+        if c > class {
+            return Search::Missing { pos };
+        }
+        return Search::Found { pos, slot };
+    }
+    Search::Missing { pos: perm.len() }
+}

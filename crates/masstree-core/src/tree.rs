@@ -1,0 +1,107 @@
+//! `RawTree`: the map's state and its read-only entry points.
+
+use crate::counter::LenCounter;
+use crate::node_ref;
+use core::marker::PhantomData;
+use masstree_alloc::{Reclaim, SeizeReclaim};
+use masstree_node::sync::{AtomicPtr, Ordering};
+use masstree_node::{Leaf, NodeHeader};
+
+/// A concurrent ordered map from byte strings to `V`: the engine behind `masstree::MassTree`.
+///
+/// Every method that reads or writes takes a guard of this tree's reclaimer (`R::Guard`);
+/// references returned live as long as the guard borrow. Values are boxed, so `&V` stays valid
+/// (and the value is dropped exactly once, by the reclaimer) even when the key is removed or
+/// overwritten concurrently.
+pub struct RawTree<V, R: Reclaim = SeizeReclaim> {
+    /// Some node that is or was the root of layer 0; readers climb parents to the current root.
+    pub(crate) root: AtomicPtr<NodeHeader>,
+    pub(crate) len: LenCounter,
+    pub(crate) reclaim: R,
+    pub(crate) _values: PhantomData<Box<V>>,
+}
+
+// SAFETY: the tree owns boxed `V`s and hands out `&V` to other threads (needs `V: Sync`) and
+// drops values on whichever thread reclaims them (needs `V: Send`). Nodes are only reached
+// through atomics.
+unsafe impl<V: Send + Sync, R: Reclaim> Send for RawTree<V, R> {}
+// SAFETY: as above.
+unsafe impl<V: Send + Sync, R: Reclaim> Sync for RawTree<V, R> {}
+
+impl<V, R: Reclaim> Default for RawTree<V, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<V, R: Reclaim> RawTree<V, R> {
+    /// An empty tree: one empty root leaf.
+    pub fn new() -> Self {
+        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        Self {
+            root: AtomicPtr::new(leaf.cast()),
+            len: LenCounter::default(),
+            reclaim: R::default(),
+            _values: PhantomData,
+        }
+    }
+
+    /// Pins the current thread for this tree.
+    #[inline]
+    pub fn pin(&self) -> R::Guard<'_> {
+        self.reclaim.pin()
+    }
+
+    /// Whether `guard` belongs to this tree's reclaimer.
+    #[inline]
+    pub fn owns_guard(&self, guard: &R::Guard<'_>) -> bool {
+        self.reclaim.owns(guard)
+    }
+
+    /// The number of keys: exact when no write runs concurrently; otherwise a value between the
+    /// counts before and after the writes that overlap the call.
+    pub fn len(&self) -> usize {
+        self.len.sum()
+    }
+
+    /// Whether the tree holds no key (same caveat as [`RawTree::len`]).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The layer-0 root pointer readers start from. Acquire: pairs with the root CAS of a root
+    /// split, so the new root's contents are visible.
+    #[inline]
+    pub(crate) fn root(&self) -> *mut NodeHeader {
+        self.root.load(Ordering::Acquire)
+    }
+
+    /// Removes every key. Takes `&mut self`: no reader or writer can be active.
+    pub fn clear(&mut self) {
+        let root = self.root.load(Ordering::Relaxed);
+        // SAFETY: `&mut self` gives exclusive access; every node reachable from the root is
+        // owned by the tree.
+        unsafe { crate::destroy::destroy_layer::<V>(root) };
+        self.reclaim.reclaim_all();
+        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        self.root.store(leaf.cast(), Ordering::Relaxed);
+        self.len.reset();
+    }
+
+    /// Whether the current layer-0 root is a leaf (for tests of growth).
+    #[doc(hidden)]
+    pub fn root_is_leaf(&self) -> bool {
+        let _guard = self.pin();
+        // SAFETY: the root is live while pinned.
+        unsafe { node_ref::header(self.root()) }.is_leaf()
+    }
+}
+
+impl<V, R: Reclaim> Drop for RawTree<V, R> {
+    fn drop(&mut self) {
+        let root = self.root.load(Ordering::Relaxed);
+        // SAFETY: `&mut self`: no guard is alive, every reachable node and value is owned.
+        unsafe { crate::destroy::destroy_layer::<V>(root) };
+        self.reclaim.reclaim_all();
+    }
+}

@@ -1,0 +1,232 @@
+//! Writes: insert, replace and remove of one key, decided under the leaf lock.
+
+use crate::free::FreeSuffix;
+use crate::layer::build_layer;
+use crate::reach::reach_leaf;
+use crate::search::{Search, search};
+use crate::tree::RawTree;
+use masstree_alloc::{FreeBox, Reclaim, ReclaimGuard};
+use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Suffix};
+
+/// What a write does with the key, decided by the caller's closure from the current value.
+#[derive(Debug)]
+pub enum Decision<V> {
+    /// Leave the map unchanged.
+    Keep,
+    /// Store this value (inserting the key or replacing its value).
+    Put(V),
+    /// Remove the key (no effect when absent).
+    Remove,
+}
+
+/// The outcome of [`RawTree::write`].
+#[derive(Debug)]
+pub struct Written<'g, V> {
+    /// The value the key had when the decision was made.
+    pub old: Option<&'g V>,
+    /// The value stored by a [`Decision::Put`].
+    pub new: Option<&'g V>,
+}
+
+impl<V, R: Reclaim> RawTree<V, R> {
+    /// Atomically reads the key's value and applies `decide`'s decision, holding the lock of the
+    /// leaf the key lives in. `decide` runs exactly once, under that lock; if it panics the lock
+    /// is released and the map is unchanged. Replaced and removed values are retired (dropped
+    /// once no guard can see them); the references returned live as long as `guard`.
+    pub fn write<'g, F>(&'g self, key: &[u8], guard: &'g R::Guard<'_>, decide: F) -> Written<'g, V>
+    where
+        F: FnOnce(Option<&'g V>) -> Decision<V>,
+    {
+        debug_assert!(self.owns_guard(guard));
+        let mut cursor = KeyCursor::new(key);
+        let mut root = self.root();
+        loop {
+            let ikey = cursor.ikey();
+            let keylen = cursor.keylen();
+            // SAFETY: `root` is live and we are pinned.
+            let Some((leaf, _)) = (unsafe { reach_leaf(root, ikey) }) else {
+                // The layer was removed: start over from layer 0.
+                cursor = KeyCursor::new(key);
+                root = self.root();
+                continue;
+            };
+            // SAFETY: as above.
+            let Some((leaf, lock)) = (unsafe { lock_leaf(leaf, ikey) }) else {
+                continue;
+            };
+            let perm = leaf.permutation();
+            match search(leaf, perm, ikey, keylen) {
+                Search::Found { pos, slot } => {
+                    let class = leaf.keylen(slot);
+                    if class == KEYLEN_LAYER {
+                        root = leaf.value(slot).cast();
+                        drop(lock);
+                        cursor.shift();
+                        continue;
+                    }
+                    if class == KEYLEN_SUFFIX {
+                        // SAFETY: a live suffix slot holds a suffix; we hold the lock.
+                        let stored = unsafe { Suffix::bytes_of(leaf.suffix(slot)) };
+                        if stored != cursor.suffix() {
+                            // Another key shares this slice: ours is absent.
+                            let Decision::Put(value) = decide(None) else {
+                                return Written {
+                                    old: None,
+                                    new: None,
+                                };
+                            };
+                            let new = Box::into_raw(Box::new(value));
+                            // Both keys continue past the slice: they move into a new layer.
+                            let layer =
+                                build_layer(stored, leaf.value(slot), cursor.suffix(), new.cast());
+                            lock.mark_insert();
+                            leaf.set_keylen(&lock, slot, KEYLEN_LAYER);
+                            leaf.set_value(&lock, slot, layer.cast());
+                            let old_suffix = leaf.set_suffix(&lock, slot, core::ptr::null_mut());
+                            drop(lock);
+                            // SAFETY: the suffix left the slot above; readers that loaded it are
+                            // pinned, later readers cannot reach it.
+                            unsafe { guard.retire::<_, FreeSuffix>(old_suffix) };
+                            self.len.increment();
+                            // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
+                            let new: &'g V = unsafe { &*new };
+                            return Written {
+                                old: None,
+                                new: Some(new),
+                            };
+                        }
+                    }
+                    let old_ptr = leaf.value(slot).cast::<V>();
+                    // SAFETY: a live value slot holds a `Box<V>`, retired only after it leaves the
+                    // slot, under this lock, and freed after `guard` is dropped.
+                    let old = unsafe { &*old_ptr };
+                    return match decide(Some(old)) {
+                        Decision::Keep => Written {
+                            old: Some(old),
+                            new: None,
+                        },
+                        Decision::Put(value) => {
+                            let new = Box::into_raw(Box::new(value));
+                            leaf.set_value(&lock, slot, new.cast());
+                            drop(lock);
+                            // SAFETY: the old value left its slot; it is retired once.
+                            unsafe { guard.retire::<V, FreeBox>(old_ptr) };
+                            // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
+                            let new: &'g V = unsafe { &*new };
+                            Written {
+                                old: Some(old),
+                                new: Some(new),
+                            }
+                        }
+                        Decision::Remove => {
+                            lock.mark_insert();
+                            let mut p = perm;
+                            p.remove(pos);
+                            leaf.set_permutation(&lock, p);
+                            let suffix = leaf.set_suffix(&lock, slot, core::ptr::null_mut());
+                            if p.is_empty() {
+                                self.collapse_empty(leaf, lock, key, cursor.depth(), guard);
+                            } else {
+                                drop(lock);
+                            }
+                            // SAFETY: value and suffix left the leaf above; each retired once.
+                            unsafe {
+                                if !suffix.is_null() {
+                                    guard.retire::<_, FreeSuffix>(suffix);
+                                }
+                                guard.retire::<V, FreeBox>(old_ptr);
+                            }
+                            self.len.decrement();
+                            Written {
+                                old: Some(old),
+                                new: None,
+                            }
+                        }
+                    };
+                }
+                Search::Missing { pos } => {
+                    let Decision::Put(value) = decide(None) else {
+                        return Written {
+                            old: None,
+                            new: None,
+                        };
+                    };
+                    let new = Box::into_raw(Box::new(value));
+                    let suffix = if keylen == KEYLEN_SUFFIX {
+                        Suffix::into_raw(Suffix::new(cursor.suffix()))
+                    } else {
+                        core::ptr::null_mut()
+                    };
+                    let entry = NewEntry {
+                        ikey,
+                        keylen,
+                        value: new.cast(),
+                        suffix,
+                    };
+                    if perm.is_full() {
+                        self.split_insert(leaf, lock, pos, entry);
+                    } else {
+                        insert_into_free_slot(leaf, &lock, pos, entry);
+                        drop(lock);
+                    }
+                    self.len.increment();
+                    // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
+                    let new: &'g V = unsafe { &*new };
+                    return Written {
+                        old: None,
+                        new: Some(new),
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// A key about to enter a leaf.
+#[derive(Clone, Copy)]
+pub(crate) struct NewEntry {
+    pub(crate) ikey: u64,
+    pub(crate) keylen: u8,
+    pub(crate) value: *mut (),
+    pub(crate) suffix: *mut masstree_node::SuffixRaw,
+}
+
+/// Writes `entry` into the next free slot and publishes it at position `pos` with one store.
+/// Readers never look at a free slot, so no dirty bit is needed.
+pub(crate) fn insert_into_free_slot(leaf: &Leaf, lock: &NodeLock<'_>, pos: usize, entry: NewEntry) {
+    let mut p = leaf.permutation();
+    let slot = p.back();
+    let stale = leaf.set_suffix(lock, slot, entry.suffix);
+    debug_assert!(stale.is_null(), "a free slot kept a suffix");
+    leaf.set_slot(lock, slot, entry.ikey, entry.keylen, entry.value);
+    p.insert_from_back(pos);
+    leaf.set_permutation(lock, p);
+}
+
+/// Locks the leaf whose range holds `ikey`, starting at `leaf` and moving right past splits that
+/// happened before the lock was taken. `None` if the leaf was unlinked (descend again).
+///
+/// # Safety
+///
+/// `leaf` must be live and the caller pinned for `'g`.
+pub(crate) unsafe fn lock_leaf<'g>(
+    mut leaf: &'g Leaf,
+    ikey: u64,
+) -> Option<(&'g Leaf, NodeLock<'g>)> {
+    loop {
+        let lock = leaf.version().lock();
+        if lock.current().is_deleted() {
+            return None;
+        }
+        let next = leaf.next();
+        // SAFETY: sibling pointers name live leaves while we are pinned.
+        if !next.is_null() && ikey >= unsafe { (*next).low_bound() } {
+            drop(lock);
+            // SAFETY: as above.
+            leaf = unsafe { &*next };
+            continue;
+        }
+        return Some((leaf, lock));
+    }
+}

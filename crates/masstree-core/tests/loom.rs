@@ -1,0 +1,114 @@
+//! Loom models of the tree's core races, at small scale, over the real code (atomics come from
+//! `masstree_node::sync`). The reclaimer is `DeferredReclaim`: loom cannot model seize.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test --release -p masstree-core --test loom`
+#![cfg(loom)]
+
+use loom::sync::Arc;
+use loom::thread;
+use masstree_core::{Decision, DeferredReclaim, RawTree};
+
+type Tree = RawTree<u64, DeferredReclaim>;
+
+/// Runs a model with room for the spinning a reader does while a split is in flight.
+fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    builder.max_branches = 1_000_000;
+    builder.check(f);
+}
+
+fn key(i: u64) -> [u8; 8] {
+    i.to_be_bytes()
+}
+
+fn insert(tree: &Tree, k: &[u8], v: u64) {
+    let guard = tree.pin();
+    tree.write(k, &guard, |_| Decision::Put(v));
+}
+
+fn remove(tree: &Tree, k: &[u8]) {
+    let guard = tree.pin();
+    tree.write(k, &guard, |_| Decision::Remove);
+}
+
+/// A lookup; the yield first lets loom schedule the racing writer at any of its steps before
+/// the reader runs (loom switches threads at stores, RMWs, fences and yields).
+fn get(tree: &Tree, k: &[u8]) -> Option<u64> {
+    thread::yield_now();
+    let guard = tree.pin();
+    tree.get(k, &guard).copied()
+}
+
+/// An insert publishing through the permutation vs a get of a present key and of the new key.
+#[test]
+fn insert_publish_vs_get() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, &key(20), 20);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(10), 10))
+        };
+        assert_eq!(get(&tree, &key(20)), Some(20));
+        let seen = get(&tree, &key(10));
+        assert!(seen.is_none() || seen == Some(10));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(10)), Some(10));
+    });
+}
+
+/// A leaf split (and root growth) vs gets of keys that stay left and keys that move right.
+#[test]
+fn leaf_split_vs_get() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 0..15 {
+            insert(&tree, &key(i * 2), i * 2);
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(9), 9))
+        };
+        assert_eq!(get(&tree, &key(0)), Some(0), "a key that stays left");
+        assert_eq!(get(&tree, &key(28)), Some(28), "a key that moves right");
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(9)), Some(9));
+        assert!(!tree.root_is_leaf());
+    });
+}
+
+/// A remove vs gets of the removed key and of a neighbour that stays.
+#[test]
+fn remove_vs_get() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, &key(1), 1);
+        insert(&tree, &key(2), 2);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || remove(&tree, &key(1)))
+        };
+        let seen = get(&tree, &key(1));
+        assert!(seen.is_none() || seen == Some(1));
+        assert_eq!(get(&tree, &key(2)), Some(2));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(1)), None);
+    });
+}
+
+/// Layer creation (a second long key sharing the first slice) vs a get of the first key.
+#[test]
+fn layer_creation_vs_get() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, b"shared-slice/first", 1);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, b"shared-slice/second", 2))
+        };
+        assert_eq!(get(&tree, b"shared-slice/first"), Some(1));
+        t.join().unwrap();
+        assert_eq!(get(&tree, b"shared-slice/second"), Some(2));
+        assert_eq!(get(&tree, b"shared-slice/first"), Some(1));
+    });
+}

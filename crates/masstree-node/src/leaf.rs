@@ -1,0 +1,243 @@
+//! `Leaf`: a border node of one layer's B+tree.
+
+use crate::header::NodeHeader;
+use crate::permutation::{Permutation, WIDTH};
+use crate::suffix::{Suffix, SuffixRaw};
+use crate::sync::{AtomicPtr, AtomicU8, AtomicU64, Ordering};
+use crate::version::{NodeLock, NodeVersion};
+
+/// `keylen` of a slot whose value slot points to the root of a deeper layer.
+pub const KEYLEN_LAYER: u8 = 10;
+
+/// Per-slot suffix pointers, allocated the first time a leaf stores a key with a suffix.
+type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
+
+/// A leaf: up to 15 keys of one layer, in slots ordered by a [`Permutation`].
+///
+/// Slot `s` holds the key's slice (`ikey`), its length class (`keylen`: `0..=8` bytes in this
+/// slice, [`masstree_key::KEYLEN_SUFFIX`] when the key continues in a [`Suffix`], or
+/// [`KEYLEN_LAYER`] when the value slot points to a deeper layer), and a type-erased value
+/// pointer the tree interprets. Only the slots listed by the permutation are live; a writer fills
+/// a free slot and then publishes it with one release store of the permutation.
+///
+/// The leaf owns the suffixes it points to ([`Drop`] frees them); it does not own values or
+/// layers, which the tree frees.
+#[derive(Debug)]
+#[repr(C, align(64))]
+pub struct Leaf {
+    /// Version and parent.
+    pub header: NodeHeader,
+    permutation: AtomicU64,
+    /// The smallest slice this leaf holds. B-link: a reader whose slice is `>= next.low_bound()`
+    /// moves right. Set at creation; lowered only when the leaf absorbs the range of an unlinked
+    /// left neighbour (see [`Leaf::set_low_bound`]).
+    low_bound: AtomicU64,
+    next: AtomicPtr<Leaf>,
+    prev: AtomicPtr<Leaf>,
+    keylens: [AtomicU8; WIDTH],
+    /// Explicit padding (here and at the end) so every byte of a leaf lies in an `UnsafeCell`:
+    /// node pointers derived from `&Leaf` then keep write and free permission under miri's
+    /// Stacked Borrows, which does not grant it for plain padding bytes.
+    _pad: AtomicU8,
+    ikeys: [AtomicU64; WIDTH],
+    values: [AtomicPtr<()>; WIDTH],
+    suffixes: AtomicPtr<SuffixTable>,
+    _tail: AtomicU64,
+}
+
+// SAFETY: the raw pointers are links inside one tree; every access goes through atomics, and the
+// suffixes it owns are immutable byte strings.
+unsafe impl Send for Leaf {}
+// SAFETY: as above.
+unsafe impl Sync for Leaf {}
+
+impl Leaf {
+    /// An empty leaf holding slices `>= low_bound`, root of its layer or not.
+    pub fn new(low_bound: u64, root: bool) -> Self {
+        Self::with_version(low_bound, NodeVersion::new(true, root))
+    }
+
+    /// An empty leaf that starts locked (a split's new right sibling, locked until its parent
+    /// knows it). Take the lock with [`NodeVersion::adopt_lock`].
+    pub fn new_locked(low_bound: u64) -> Self {
+        Self::with_version(low_bound, NodeVersion::new_locked(true, false))
+    }
+
+    fn with_version(low_bound: u64, version: NodeVersion) -> Self {
+        Self {
+            header: NodeHeader::new(version),
+            permutation: AtomicU64::new(Permutation::empty().raw()),
+            low_bound: AtomicU64::new(low_bound),
+            next: AtomicPtr::new(core::ptr::null_mut()),
+            prev: AtomicPtr::new(core::ptr::null_mut()),
+            keylens: core::array::from_fn(|_| AtomicU8::new(0)),
+            _pad: AtomicU8::new(0),
+            ikeys: core::array::from_fn(|_| AtomicU64::new(0)),
+            values: core::array::from_fn(|_| AtomicPtr::new(core::ptr::null_mut())),
+            suffixes: AtomicPtr::new(core::ptr::null_mut()),
+            _tail: AtomicU64::new(0),
+        }
+    }
+
+    /// The version word.
+    #[inline]
+    pub fn version(&self) -> &NodeVersion {
+        &self.header.version
+    }
+
+    /// The smallest slice this leaf can hold.
+    #[inline]
+    pub fn low_bound(&self) -> u64 {
+        // Acquire: pairs with `set_low_bound`, which happens before the `next` store that
+        // makes a reader look at this bound.
+        self.low_bound.load(Ordering::Acquire)
+    }
+
+    /// Lowers the bound when this leaf takes over the range of its unlinked left neighbour.
+    ///
+    /// Protocol: the caller holds the lock of that neighbour (`prev_lock`), which every other
+    /// writer of this bound would also need, and stores the bound before it relinks `next`
+    /// pointers to this leaf.
+    #[inline]
+    pub fn set_low_bound(&self, prev_lock: &NodeLock<'_>, low_bound: u64) {
+        debug_assert!(prev_lock.current().is_leaf());
+        self.low_bound.store(low_bound, Ordering::Release);
+    }
+
+    /// The live slots. Acquire: pairs with [`Self::set_permutation`]'s release store, so the
+    /// contents of every slot it lists are visible.
+    #[inline]
+    pub fn permutation(&self) -> Permutation {
+        Permutation::from_raw_unchecked(self.permutation.load(Ordering::Acquire))
+    }
+
+    /// Publishes a new permutation: the one store that makes an insert visible.
+    #[inline]
+    pub fn set_permutation(&self, lock: &NodeLock<'_>, p: Permutation) {
+        debug_assert!(lock.guards(self.version()));
+        self.permutation.store(p.raw(), Ordering::Release);
+    }
+
+    /// The slice of slot `s`.
+    #[inline]
+    pub fn ikey(&self, s: usize) -> u64 {
+        self.ikeys[s].load(Ordering::Relaxed)
+    }
+
+    /// The length class of slot `s`.
+    #[inline]
+    pub fn keylen(&self, s: usize) -> u8 {
+        self.keylens[s].load(Ordering::Relaxed)
+    }
+
+    /// The value pointer of slot `s`. Acquire: pairs with the release store that wrote it, so
+    /// the pointee's contents are visible.
+    #[inline]
+    pub fn value(&self, s: usize) -> *mut () {
+        self.values[s].load(Ordering::Acquire)
+    }
+
+    /// The suffix of slot `s`, or null. Acquire loads pair with [`Self::set_suffix`].
+    #[inline]
+    pub fn suffix(&self, s: usize) -> *const SuffixRaw {
+        let table = self.suffixes.load(Ordering::Acquire);
+        if table.is_null() {
+            return core::ptr::null();
+        }
+        // SAFETY: a non-null table is allocated once by `set_suffix` and freed only by `Drop`.
+        unsafe { (*table)[s].load(Ordering::Acquire) }
+    }
+
+    /// Writes the key and value of slot `s`. For a free slot no dirty bit is needed (readers
+    /// only look at live slots); for a live slot the caller has called `mark_insert`.
+    #[inline]
+    pub fn set_slot(&self, lock: &NodeLock<'_>, s: usize, ikey: u64, keylen: u8, value: *mut ()) {
+        debug_assert!(lock.guards(self.version()));
+        self.ikeys[s].store(ikey, Ordering::Relaxed);
+        self.keylens[s].store(keylen, Ordering::Relaxed);
+        self.values[s].store(value, Ordering::Release);
+    }
+
+    /// Replaces the value pointer of slot `s` (same key): readers see the old or the new pointer.
+    #[inline]
+    pub fn set_value(&self, lock: &NodeLock<'_>, s: usize, value: *mut ()) {
+        debug_assert!(lock.guards(self.version()));
+        self.values[s].store(value, Ordering::Release);
+    }
+
+    /// Changes the length class of live slot `s` (a suffix becoming a layer); the caller has
+    /// called `mark_insert`.
+    #[inline]
+    pub fn set_keylen(&self, lock: &NodeLock<'_>, s: usize, keylen: u8) {
+        debug_assert!(lock.guards(self.version()));
+        self.keylens[s].store(keylen, Ordering::Relaxed);
+    }
+
+    /// Stores `suffix` (or null) in slot `s` and returns the previous pointer, which the caller
+    /// now owns (and retires through its reclaimer if readers may hold it).
+    pub fn set_suffix(
+        &self,
+        lock: &NodeLock<'_>,
+        s: usize,
+        suffix: *mut SuffixRaw,
+    ) -> *mut SuffixRaw {
+        debug_assert!(lock.guards(self.version()));
+        let mut table = self.suffixes.load(Ordering::Acquire);
+        if table.is_null() {
+            if suffix.is_null() {
+                return core::ptr::null_mut();
+            }
+            let fresh: Box<SuffixTable> = Box::new(core::array::from_fn(|_| {
+                AtomicPtr::new(core::ptr::null_mut())
+            }));
+            table = Box::into_raw(fresh);
+            // Release: readers that load the table see it initialised.
+            self.suffixes.store(table, Ordering::Release);
+        }
+        // SAFETY: the table is live until `Drop`; we hold the lock, so no other writer races.
+        unsafe { (*table)[s].swap(suffix, Ordering::AcqRel) }
+    }
+
+    /// The right sibling, or null. Acquire: pairs with [`Self::set_next`].
+    #[inline]
+    pub fn next(&self) -> *mut Leaf {
+        self.next.load(Ordering::Acquire)
+    }
+
+    /// Links the right sibling (a split publishes the new sibling here, fully built).
+    #[inline]
+    pub fn set_next(&self, next: *mut Leaf) {
+        self.next.store(next, Ordering::Release);
+    }
+
+    /// The left sibling, or null.
+    #[inline]
+    pub fn prev(&self) -> *mut Leaf {
+        self.prev.load(Ordering::Acquire)
+    }
+
+    /// Links the left sibling.
+    #[inline]
+    pub fn set_prev(&self, prev: *mut Leaf) {
+        self.prev.store(prev, Ordering::Release);
+    }
+}
+
+impl Drop for Leaf {
+    fn drop(&mut self) {
+        let table = self.suffixes.load(Ordering::Acquire);
+        if table.is_null() {
+            return;
+        }
+        // SAFETY: the table was created by `Box::into_raw` in `set_suffix`; we are its only owner.
+        let table = unsafe { Box::from_raw(table) };
+        for slot in table.iter() {
+            let raw = slot.load(Ordering::Acquire);
+            if !raw.is_null() {
+                // SAFETY: a non-null entry is a suffix this leaf owns (writers take ownership of
+                // replaced pointers from `set_suffix`).
+                drop(unsafe { Suffix::from_raw(raw) });
+            }
+        }
+    }
+}

@@ -1,0 +1,472 @@
+//! The node version word: a sequence lock with separate insert and split counters.
+//!
+//! Layout of the `u64` (bit 0 is the least significant):
+//!
+//! | bits   | name        | protects                                                           |
+//! |--------|-------------|--------------------------------------------------------------------|
+//! | 0      | `LOCKED`    | mutual exclusion between writers of this node                      |
+//! | 1      | `INSERTING` | a published slot of a leaf (or any key of an internode) is changing |
+//! | 2      | `SPLITTING` | keys are moving out of this node (split) or it is being unlinked    |
+//! | 3      | `DELETED`   | the node is unlinked; readers that reach it restart from the root   |
+//! | 4      | `ROOT`      | the node is the root of its layer (its parent pointer is meaningless)|
+//! | 5      | `LEAF`      | the node is a leaf (border node); fixed at creation                  |
+//! | 6..32  | `vinsert`   | counts completed `INSERTING` critical sections (26 bits, wraps)     |
+//! | 32..64 | `vsplit`    | counts completed `SPLITTING` critical sections (32 bits, wraps)     |
+//!
+//! Readers never write this word. A reader takes a [`Version`] with [`NodeVersion::stable`]
+//! (which waits out the dirty bits), reads the node's fields with relaxed atomic loads, and then
+//! asks [`NodeVersion::has_changed`] (anything but the lock bit moved) or
+//! [`NodeVersion::has_split`] (keys may have moved to a sibling). Writers hold the lock, set a
+//! dirty bit *before* changing what readers may be reading, and [`NodeLock`]'s drop clears the
+//! dirty bits and bumps the matching counter in one release store.
+//!
+//! Orderings (the classic sequence-lock pairing):
+//! - `mark_*` stores the dirty bit and then issues `fence(Release)`; the data stores that follow
+//!   are relaxed atomics. A reader whose relaxed data load observed one of those stores and then
+//!   runs `fence(Acquire)` (inside `has_changed`/`has_split`) synchronizes with that release
+//!   fence, so its re-load of the version sees the dirty bit or a later value: the torn read is
+//!   rejected.
+//! - `unlock` is a release store; `stable` is an acquire load. A reader that sees the new
+//!   counter also sees every write of the critical section.
+//! - `lock` is an acquire CAS so a writer sees everything the previous holder wrote before its
+//!   release `unlock`.
+
+use crate::sync::{AtomicU64, Ordering, fence, spin_hint};
+
+/// Writers hold this bit while they own the node.
+pub const LOCKED: u64 = 1 << 0;
+/// Set while a writer changes the contents of published slots.
+pub const INSERTING: u64 = 1 << 1;
+/// Set while a writer moves keys out of the node or unlinks it.
+pub const SPLITTING: u64 = 1 << 2;
+/// The node has been unlinked from its tree.
+pub const DELETED: u64 = 1 << 3;
+/// The node is the root of its layer.
+pub const ROOT: u64 = 1 << 4;
+/// The node is a leaf.
+pub const LEAF: u64 = 1 << 5;
+/// Both dirty bits: a reader must not trust the node while either is set.
+pub const DIRTY: u64 = INSERTING | SPLITTING;
+/// The lowest bit of the insert counter.
+pub const VINSERT_UNIT: u64 = 1 << 6;
+/// The bits of the insert counter.
+pub const VINSERT_MASK: u64 = ((1 << 26) - 1) << 6;
+/// The lowest bit of the split counter.
+pub const VSPLIT_UNIT: u64 = 1 << 32;
+/// The bits of the split counter.
+pub const VSPLIT_MASK: u64 = !((1 << 32) - 1);
+
+/// A snapshot of a version word: plain data a reader keeps to validate its reads later.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(transparent)]
+pub struct Version(u64);
+
+impl Version {
+    /// The raw word.
+    #[inline]
+    pub const fn raw(self) -> u64 {
+        self.0
+    }
+
+    /// Wraps a raw word (for tests and other indexes).
+    #[inline]
+    pub const fn from_raw(raw: u64) -> Self {
+        Self(raw)
+    }
+
+    /// Whether a writer held the lock when the snapshot was taken.
+    #[inline]
+    pub const fn is_locked(self) -> bool {
+        self.0 & LOCKED != 0
+    }
+
+    /// Whether a dirty bit (`INSERTING` or `SPLITTING`) was set.
+    #[inline]
+    pub const fn is_dirty(self) -> bool {
+        self.0 & DIRTY != 0
+    }
+
+    /// Whether the node had been unlinked.
+    #[inline]
+    pub const fn is_deleted(self) -> bool {
+        self.0 & DELETED != 0
+    }
+
+    /// Whether the node was the root of its layer.
+    #[inline]
+    pub const fn is_root(self) -> bool {
+        self.0 & ROOT != 0
+    }
+
+    /// Whether the node is a leaf.
+    #[inline]
+    pub const fn is_leaf(self) -> bool {
+        self.0 & LEAF != 0
+    }
+
+    /// The insert counter.
+    #[inline]
+    pub const fn insert_count(self) -> u64 {
+        (self.0 & VINSERT_MASK) >> 6
+    }
+
+    /// The split counter.
+    #[inline]
+    pub const fn split_count(self) -> u64 {
+        self.0 >> 32
+    }
+}
+
+impl core::fmt::Debug for Version {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Version")
+            .field("locked", &self.is_locked())
+            .field("inserting", &(self.0 & INSERTING != 0))
+            .field("splitting", &(self.0 & SPLITTING != 0))
+            .field("deleted", &self.is_deleted())
+            .field("root", &self.is_root())
+            .field("leaf", &self.is_leaf())
+            .field("vinsert", &self.insert_count())
+            .field("vsplit", &self.split_count())
+            .finish()
+    }
+}
+
+/// The version word of one node.
+///
+/// ```
+/// use masstree_node::NodeVersion;
+///
+/// let v = NodeVersion::new(true, true);
+/// let before = v.stable();
+/// {
+///     let lock = v.lock();
+///     lock.mark_insert();
+///     // ... change published slots ...
+/// } // dropping the lock bumps the insert counter and clears the dirty bit
+/// assert!(v.has_changed(before));
+/// assert!(!v.has_split(before));
+/// ```
+#[derive(Debug)]
+#[repr(transparent)]
+pub struct NodeVersion(AtomicU64);
+
+impl NodeVersion {
+    /// A fresh, unlocked version for a leaf or an internode, root of its layer or not.
+    pub fn new(leaf: bool, root: bool) -> Self {
+        let mut raw = 0;
+        if leaf {
+            raw |= LEAF;
+        }
+        if root {
+            raw |= ROOT;
+        }
+        Self(AtomicU64::new(raw))
+    }
+
+    /// A fresh version that starts locked, for a node built by a writer before it is published
+    /// (a split's new right sibling). Its lock is taken over with [`NodeVersion::adopt_lock`].
+    pub fn new_locked(leaf: bool, root: bool) -> Self {
+        let v = Self::new(leaf, root);
+        let raw = v.0.load(Ordering::Relaxed);
+        v.0.store(raw | LOCKED, Ordering::Relaxed);
+        v
+    }
+
+    /// The current word, with no waiting. Acquire: pairs with the release store of `unlock`.
+    #[inline]
+    pub fn load(&self) -> Version {
+        Version(self.0.load(Ordering::Acquire))
+    }
+
+    /// Waits until no dirty bit is set and returns that snapshot.
+    ///
+    /// Acquire: pairs with the release store in `unlock`, so every write of the last finished
+    /// critical section is visible to the reads that follow.
+    #[inline]
+    pub fn stable(&self) -> Version {
+        loop {
+            let raw = self.0.load(Ordering::Acquire);
+            if raw & DIRTY == 0 {
+                return Version(raw);
+            }
+            spin_hint();
+        }
+    }
+
+    /// Whether anything but the lock bit changed since `old`: the reads made since `old` was
+    /// taken may be torn and must be redone.
+    ///
+    /// The acquire fence pairs with the release fence in `mark_insert`/`mark_split`: if any of the
+    /// reader's relaxed loads saw a write made under a dirty bit, this load sees that bit or later.
+    #[inline]
+    pub fn has_changed(&self, old: Version) -> bool {
+        fence(Ordering::Acquire);
+        let now = self.0.load(Ordering::Relaxed);
+        (now ^ old.0) > LOCKED
+    }
+
+    /// Whether keys may have left the node since `old` (a split, an unlink or a root change):
+    /// a reader must re-find its position, following B-link siblings or restarting.
+    #[inline]
+    pub fn has_split(&self, old: Version) -> bool {
+        fence(Ordering::Acquire);
+        let now = self.0.load(Ordering::Relaxed);
+        (now ^ old.0) & (SPLITTING | DELETED | ROOT | VSPLIT_MASK) != 0
+    }
+
+    /// Spins until this thread owns the node.
+    #[inline]
+    pub fn lock(&self) -> NodeLock<'_> {
+        loop {
+            let raw = self.0.load(Ordering::Relaxed);
+            // Acquire on success: pairs with the release store of the previous `unlock`.
+            if raw & LOCKED == 0
+                && self
+                    .0
+                    .compare_exchange_weak(raw, raw | LOCKED, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                return NodeLock { version: self };
+            }
+            spin_hint();
+        }
+    }
+
+    /// Takes the lock if it is free.
+    #[inline]
+    pub fn try_lock(&self) -> Option<NodeLock<'_>> {
+        let raw = self.0.load(Ordering::Relaxed);
+        if raw & LOCKED != 0 {
+            return None;
+        }
+        self.0
+            .compare_exchange(raw, raw | LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| NodeLock { version: self })
+    }
+
+    /// Adopts the lock of a node created with [`NodeVersion::new_locked`].
+    ///
+    /// # Safety
+    ///
+    /// The node must have been created locked by this thread and its lock not yet adopted:
+    /// otherwise two guards would own one lock.
+    #[inline]
+    pub unsafe fn adopt_lock(&self) -> NodeLock<'_> {
+        debug_assert!(self.load().is_locked());
+        NodeLock { version: self }
+    }
+
+    fn unlock(&self) {
+        let raw = self.0.load(Ordering::Relaxed);
+        debug_assert!(raw & LOCKED != 0, "unlock of an unlocked node");
+        let mut next = raw;
+        if raw & INSERTING != 0 {
+            next = (next & !VINSERT_MASK) | (next.wrapping_add(VINSERT_UNIT) & VINSERT_MASK);
+        }
+        if raw & SPLITTING != 0 {
+            next = next.wrapping_add(VSPLIT_UNIT);
+        }
+        next &= !(LOCKED | DIRTY);
+        // Release: publishes every write of the critical section to readers' `stable`.
+        self.0.store(next, Ordering::Release);
+    }
+
+    fn set_bits(&self, bits: u64) {
+        let raw = self.0.load(Ordering::Relaxed);
+        debug_assert!(raw & LOCKED != 0, "version bits changed without the lock");
+        self.0.store(raw | bits, Ordering::Relaxed);
+        // Release fence: orders this store before the relaxed data stores that follow, for any
+        // reader whose acquire fence in `has_changed` observes one of them.
+        fence(Ordering::Release);
+    }
+
+    fn clear_bits(&self, bits: u64) {
+        let raw = self.0.load(Ordering::Relaxed);
+        debug_assert!(raw & LOCKED != 0, "version bits changed without the lock");
+        self.0.store(raw & !bits, Ordering::Relaxed);
+    }
+}
+
+/// Proof that this thread holds a node's lock; dropping it unlocks, also during a panic.
+///
+/// Methods that change what readers may be reading take a `&NodeLock`, so a mutation without the
+/// lock does not compile.
+#[derive(Debug)]
+pub struct NodeLock<'a> {
+    version: &'a NodeVersion,
+}
+
+impl<'a> NodeLock<'a> {
+    /// The locked version word.
+    #[inline]
+    pub fn version(&self) -> &'a NodeVersion {
+        self.version
+    }
+
+    /// Whether this lock guards `version`.
+    #[inline]
+    pub fn guards(&self, version: &NodeVersion) -> bool {
+        core::ptr::eq(self.version, version)
+    }
+
+    /// Announces a change to published slots: readers overlapping it will retry.
+    #[inline]
+    pub fn mark_insert(&self) {
+        self.version.set_bits(INSERTING);
+    }
+
+    /// Announces that keys move out of this node: readers overlapping it re-find their key.
+    #[inline]
+    pub fn mark_split(&self) {
+        self.version.set_bits(SPLITTING);
+    }
+
+    /// Marks the node unlinked (also a split, so readers re-find their key).
+    #[inline]
+    pub fn mark_deleted(&self) {
+        self.version.set_bits(SPLITTING | DELETED);
+    }
+
+    /// Makes the node the root of its layer (under `SPLITTING`, so readers notice).
+    #[inline]
+    pub fn set_root(&self) {
+        self.version.set_bits(SPLITTING | ROOT);
+    }
+
+    /// The node stops being the root of its layer. Call [`NodeLock::mark_split`] first.
+    #[inline]
+    pub fn clear_root(&self) {
+        self.version.set_bits(SPLITTING);
+        self.version.clear_bits(ROOT);
+    }
+
+    /// The snapshot as this writer sees it.
+    #[inline]
+    pub fn current(&self) -> Version {
+        Version(self.version.0.load(Ordering::Relaxed))
+    }
+
+    /// Releases the lock now (same as dropping the guard).
+    #[inline]
+    pub fn unlock(self) {}
+}
+
+impl Drop for NodeLock<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.version.unlock();
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_versions_carry_their_flags() {
+        let v = NodeVersion::new(true, false).load();
+        assert!(v.is_leaf() && !v.is_root() && !v.is_locked() && !v.is_dirty());
+        let v = NodeVersion::new(false, true).load();
+        assert!(!v.is_leaf() && v.is_root());
+    }
+
+    #[test]
+    fn lock_alone_changes_nothing_readers_care_about() {
+        let v = NodeVersion::new(true, true);
+        let before = v.stable();
+        let lock = v.lock();
+        assert!(v.load().is_locked());
+        assert!(!v.has_changed(before));
+        drop(lock);
+        assert!(!v.has_changed(before));
+        assert_eq!(v.load(), before);
+    }
+
+    #[test]
+    fn insert_bumps_vinsert_only() {
+        let v = NodeVersion::new(true, true);
+        let before = v.stable();
+        {
+            let lock = v.lock();
+            lock.mark_insert();
+            assert!(v.load().is_dirty());
+            assert!(v.has_changed(before));
+        }
+        let after = v.stable();
+        assert_eq!(after.insert_count(), before.insert_count() + 1);
+        assert_eq!(after.split_count(), before.split_count());
+        assert!(v.has_changed(before));
+        assert!(!v.has_split(before));
+    }
+
+    #[test]
+    fn split_bumps_vsplit_and_is_seen_by_has_split() {
+        let v = NodeVersion::new(false, false);
+        let before = v.stable();
+        {
+            let lock = v.lock();
+            lock.mark_split();
+            assert!(v.has_split(before));
+        }
+        let after = v.stable();
+        assert_eq!(after.split_count(), before.split_count() + 1);
+        assert_eq!(after.insert_count(), before.insert_count());
+        assert!(v.has_split(before));
+    }
+
+    #[test]
+    fn root_and_deleted_flags_are_splits() {
+        let v = NodeVersion::new(true, true);
+        let before = v.stable();
+        v.lock().clear_root();
+        assert!(!v.load().is_root());
+        assert!(v.has_split(before));
+        let mid = v.stable();
+        v.lock().mark_deleted();
+        assert!(v.load().is_deleted());
+        assert!(v.has_split(mid));
+    }
+
+    #[test]
+    fn vinsert_wraps_without_touching_vsplit() {
+        let v = NodeVersion(AtomicU64::new(VINSERT_MASK | LEAF));
+        {
+            let lock = v.lock();
+            lock.mark_insert();
+        }
+        let after = v.load();
+        assert_eq!(after.insert_count(), 0);
+        assert_eq!(after.split_count(), 0);
+        assert!(after.is_leaf());
+    }
+
+    #[test]
+    fn try_lock_fails_while_held_and_lock_is_released_on_panic() {
+        let v = NodeVersion::new(true, true);
+        let held = v.lock();
+        assert!(v.try_lock().is_none());
+        drop(held);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let lock = v.lock();
+            lock.mark_insert();
+            panic!("writer panics mid-update");
+        }));
+        assert!(result.is_err());
+        let now = v.load();
+        assert!(!now.is_locked() && !now.is_dirty());
+        assert!(v.try_lock().is_some());
+    }
+
+    #[test]
+    fn new_locked_is_adopted_and_released() {
+        let v = NodeVersion::new_locked(true, false);
+        assert!(v.load().is_locked());
+        // SAFETY: created locked just above, adopted once.
+        let lock = unsafe { v.adopt_lock() };
+        lock.mark_insert();
+        drop(lock);
+        assert!(!v.load().is_locked());
+    }
+}

@@ -1,0 +1,44 @@
+//! Node sizes and alignments, recorded so a layout change is a visible decision.
+#![cfg(not(loom))]
+
+use core::mem::{align_of, size_of};
+use masstree_node::{Internode, Leaf, NodeHeader, NodeVersion, Permutation, Version};
+
+#[test]
+fn word_types_are_one_word() {
+    assert_eq!(size_of::<NodeVersion>(), 8);
+    assert_eq!(size_of::<Version>(), 8);
+    assert_eq!(size_of::<Permutation>(), 8);
+    assert_eq!(size_of::<NodeHeader>(), 16);
+}
+
+#[test]
+fn leaf_is_five_cache_lines() {
+    // header 16 + permutation 8 + low bound 8 + next/prev 16 + keylens 15 (+1 pad)
+    // + ikeys 120 + values 120 + suffix table 8 = 312, + 8 explicit tail padding = 320.
+    assert_eq!(align_of::<Leaf>(), 64);
+    assert_eq!(size_of::<Leaf>(), 320);
+}
+
+#[test]
+fn internode_is_five_cache_lines() {
+    // header 16 + nkeys 8 + keys 120 + children 128 = 272, + 48 explicit tail padding = 320.
+    assert_eq!(align_of::<Internode>(), 64);
+    assert_eq!(size_of::<Internode>(), 320);
+}
+
+#[test]
+fn header_is_first_so_node_pointers_cast() {
+    let leaf = Leaf::new(0, true);
+    assert_eq!(
+        core::ptr::addr_of!(leaf.header) as usize,
+        core::ptr::addr_of!(leaf) as usize
+    );
+    let inode = Internode::new(true);
+    assert_eq!(
+        core::ptr::addr_of!(inode.header) as usize,
+        core::ptr::addr_of!(inode) as usize
+    );
+    assert!(leaf.header.is_leaf());
+    assert!(!inode.header.is_leaf());
+}

@@ -1,0 +1,102 @@
+//! `MapRef`: a map with a pinned guard, whose methods need no guard argument.
+
+use crate::map::{CompareExchangeError, MassTree};
+use masstree_core::Reclaim;
+
+/// A pinned view of a [`MassTree`], from [`MassTree::pin`]. References it returns live as long
+/// as the `MapRef`; values removed or replaced meanwhile are dropped only after it is dropped.
+///
+/// Hold it for a batch of operations, not forever: while it lives, memory retired by any
+/// thread cannot be reclaimed.
+pub struct MapRef<'m, V, R: Reclaim = masstree_core::SeizeReclaim> {
+    map: &'m MassTree<V, R>,
+    guard: R::Guard<'m>,
+}
+
+impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
+    pub(crate) fn new(map: &'m MassTree<V, R>, guard: R::Guard<'m>) -> Self {
+        Self { map, guard }
+    }
+
+    /// The guard this handle holds (to pass to guard-taking methods).
+    pub fn guard(&self) -> &R::Guard<'m> {
+        &self.guard
+    }
+
+    /// See [`MassTree::get`].
+    #[inline]
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        self.map.get(key, &self.guard)
+    }
+
+    /// See [`MassTree::contains_key`].
+    #[inline]
+    pub fn contains_key(&self, key: &[u8]) -> bool {
+        self.map.contains_key(key, &self.guard)
+    }
+
+    /// See [`MassTree::insert`].
+    #[inline]
+    pub fn insert(&self, key: &[u8], value: V) -> Option<&V> {
+        self.map.insert(key, value, &self.guard)
+    }
+
+    /// See [`MassTree::remove`].
+    #[inline]
+    pub fn remove(&self, key: &[u8]) -> Option<&V> {
+        self.map.remove(key, &self.guard)
+    }
+
+    /// See [`MassTree::remove_if`].
+    pub fn remove_if<F: FnOnce(&V) -> bool>(&self, key: &[u8], predicate: F) -> Option<&V> {
+        self.map.remove_if(key, predicate, &self.guard)
+    }
+
+    /// See [`MassTree::get_or_insert_with`].
+    pub fn get_or_insert_with<F: FnOnce() -> V>(&self, key: &[u8], make: F) -> &V {
+        self.map.get_or_insert_with(key, make, &self.guard)
+    }
+
+    /// See [`MassTree::update`].
+    pub fn update<F: FnOnce(&V) -> V>(&self, key: &[u8], f: F) -> Option<&V> {
+        self.map.update(key, f, &self.guard)
+    }
+
+    /// See [`MassTree::compare_exchange`].
+    pub fn compare_exchange(
+        &self,
+        key: &[u8],
+        current: Option<&V>,
+        new: Option<V>,
+    ) -> Result<Option<&V>, CompareExchangeError<'_, V>>
+    where
+        V: PartialEq,
+    {
+        self.map.compare_exchange(key, current, new, &self.guard)
+    }
+
+    /// See [`MassTree::len`].
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// See [`MassTree::is_empty`].
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Inserts every pair (later pairs overwrite earlier ones with the same key).
+    pub fn extend<K: AsRef<[u8]>, I: IntoIterator<Item = (K, V)>>(&self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k.as_ref(), v);
+        }
+    }
+}
+
+impl<V, R: Reclaim> core::fmt::Debug for MapRef<'_, V, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MapRef")
+            .field("map", self.map)
+            .finish_non_exhaustive()
+    }
+}

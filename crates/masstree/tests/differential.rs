@@ -1,0 +1,189 @@
+//! Random operation sequences against `BTreeMap`, over adversarial keys.
+
+use masstree::MassTree;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+/// Keys built to hit the trie's edge cases: empty, NUL and 0xFF bytes, prefixes of each other,
+/// lengths across the 8/16/24 boundaries, long shared prefixes differing in the last byte.
+fn key() -> impl Strategy<Value = Vec<u8>> {
+    let alphabet = prop_oneof![
+        Just(0u8),
+        Just(1u8),
+        Just(b'a'),
+        Just(0x7f),
+        Just(0xfe),
+        Just(0xff)
+    ];
+    prop_oneof![
+        3 => prop::collection::vec(alphabet.clone(), 0..=40),
+        2 => (0usize..=40, prop::collection::vec(alphabet.clone(), 0..=2)).prop_map(|(n, tail)| {
+            let mut k = vec![b'p'; n];
+            k.extend(tail);
+            k
+        }),
+        1 => (prop::sample::select(vec![7usize, 8, 9, 15, 16, 17, 23, 24, 25, 256, 257]), any::<u8>())
+            .prop_map(|(n, last)| {
+                let mut k = vec![0x42; n];
+                if let Some(b) = k.last_mut() {
+                    *b = last;
+                }
+                k
+            }),
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Insert(Vec<u8>, u32),
+    Remove(Vec<u8>),
+    Get(Vec<u8>),
+    Update(Vec<u8>),
+    GetOrInsert(Vec<u8>, u32),
+    CompareExchange(Vec<u8>, Option<u32>, Option<u32>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        5 => (key(), any::<u32>()).prop_map(|(k, v)| Op::Insert(k, v)),
+        3 => key().prop_map(Op::Remove),
+        2 => key().prop_map(Op::Get),
+        1 => key().prop_map(Op::Update),
+        1 => (key(), any::<u32>()).prop_map(|(k, v)| Op::GetOrInsert(k, v)),
+        1 => (key(), prop::option::of(0u32..4), prop::option::of(0u32..4))
+            .prop_map(|(k, c, n)| Op::CompareExchange(k, c, n)),
+    ]
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 64 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let mut map = MassTree::new();
+    let mut model = BTreeMap::new();
+    {
+        let m = map.pin();
+        for op in ops {
+            match op {
+                Op::Insert(k, v) => prop_assert_eq!(m.insert(&k, v).copied(), model.insert(k, v)),
+                Op::Remove(k) => prop_assert_eq!(m.remove(&k).copied(), model.remove(&k)),
+                Op::Get(k) => prop_assert_eq!(m.get(&k), model.get(&k)),
+                Op::Update(k) => {
+                    let expect = model.get_mut(&k).map(|v| {
+                        *v = v.wrapping_mul(3).wrapping_add(1);
+                        *v
+                    });
+                    prop_assert_eq!(
+                        m.update(&k, |v| v.wrapping_mul(3).wrapping_add(1)).copied(),
+                        expect
+                    );
+                }
+                Op::GetOrInsert(k, v) => {
+                    let expect = *model.entry(k.clone()).or_insert(v);
+                    prop_assert_eq!(*m.get_or_insert_with(&k, || v), expect);
+                }
+                Op::CompareExchange(k, current, new) => {
+                    let found = model.get(&k).copied();
+                    let result = m.compare_exchange(&k, current.as_ref(), new);
+                    if found == current {
+                        prop_assert_eq!(result.map(|o| o.copied()), Ok(found));
+                        match new {
+                            Some(n) => model.insert(k, n),
+                            None => model.remove(&k),
+                        };
+                    } else {
+                        let err = result.expect_err("compare_exchange must fail on mismatch");
+                        prop_assert_eq!(err.current.copied(), found);
+                        prop_assert_eq!(err.new, new);
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(m.len(), model.len());
+        for (k, v) in &model {
+            prop_assert_eq!(m.get(k), Some(v), "key {:?}", k);
+        }
+    }
+    let stats = map.check_invariants().map_err(TestCaseError::fail)?;
+    prop_assert_eq!(stats.keys, model.len());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn matches_btreemap(ops in prop::collection::vec(op(), 0..400)) {
+        run(ops)?;
+    }
+
+    /// Many inserts of keys in a narrow alphabet force splits and layers, then removals.
+    #[test]
+    fn matches_btreemap_under_splits(keys in prop::collection::vec(key(), 0..600)) {
+        let mut ops: Vec<Op> = keys.iter().enumerate().map(|(i, k)| Op::Insert(k.clone(), i as u32)).collect();
+        ops.extend(keys.iter().step_by(2).map(|k| Op::Remove(k.clone())));
+        ops.extend(keys.iter().map(|k| Op::Get(k.clone())));
+        run(ops)?;
+    }
+}
+
+#[test]
+fn huge_and_boundary_keys() {
+    let mut keys: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        vec![0],
+        vec![0, 0],
+        vec![0xff; 8],
+        vec![0xff; 9],
+    ];
+    let big = if cfg!(miri) { 4096 } else { 1 << 20 };
+    for len in [256usize, 257, 4096, big] {
+        let base: Vec<u8> = (0..len).map(|i| ((i * 7 + len) % 251) as u8).collect();
+        keys.push(base.clone());
+        let mut other = base.clone();
+        *other.last_mut().unwrap() ^= 1; // shares everything but the last byte
+        keys.push(other);
+        let mut longer = base.clone();
+        longer.push(0);
+        keys.push(longer);
+        keys.push(base[..len - 1].to_vec());
+    }
+    let map = MassTree::new();
+    let m = map.pin();
+    for (i, k) in keys.iter().enumerate() {
+        assert_eq!(m.insert(k, i), None, "key {i} inserted twice");
+    }
+    assert_eq!(m.len(), keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        assert_eq!(m.get(k), Some(&i), "key {i} of length {}", k.len());
+    }
+    for (i, k) in keys.iter().enumerate().step_by(2) {
+        assert_eq!(m.remove(k), Some(&i));
+    }
+    for (i, k) in keys.iter().enumerate() {
+        assert_eq!(m.get(k).copied(), (i % 2 == 1).then_some(i));
+    }
+}
+
+#[test]
+fn sequential_and_reverse_inserts_grow_the_tree() {
+    let n: u64 = if cfg!(miri) { 300 } else { 100_000 };
+    let map = MassTree::new();
+    let m = map.pin();
+    for i in 0..n {
+        m.insert(&i.to_be_bytes(), i);
+    }
+    for i in (n..2 * n).rev() {
+        m.insert(&i.to_be_bytes(), i);
+    }
+    assert_eq!(m.len() as u64, 2 * n);
+    for i in 0..2 * n {
+        assert_eq!(m.get(&i.to_be_bytes()), Some(&i));
+    }
+    assert!(m.get(&(2 * n).to_be_bytes()).is_none());
+}

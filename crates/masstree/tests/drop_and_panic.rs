@@ -1,0 +1,135 @@
+//! Values are dropped exactly once; panicking closures leave the map consistent.
+
+use masstree::MassTree;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::thread;
+
+/// A value that counts live instances.
+struct Counted {
+    live: Arc<AtomicIsize>,
+    id: u64,
+}
+
+impl Counted {
+    fn new(live: &Arc<AtomicIsize>, id: u64) -> Self {
+        live.fetch_add(1, Ordering::Relaxed);
+        Self {
+            live: Arc::clone(live),
+            id,
+        }
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn every_value_is_dropped_exactly_once_after_concurrent_churn() {
+    let live = Arc::new(AtomicIsize::new(0));
+    let threads = if cfg!(miri) { 2 } else { 6 };
+    let ops = if cfg!(miri) { 60 } else { 30_000u64 };
+    {
+        let map = Arc::new(MassTree::new());
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (map, live) = (Arc::clone(&map), Arc::clone(&live));
+                thread::spawn(move || {
+                    for i in 0..ops {
+                        // Short keys, suffixed keys and layered keys, overlapping across threads.
+                        let n = (i * 7 + t) % 500;
+                        let mut k = b"key-with-a-long-prefix".to_vec();
+                        k.truncate((n % 24) as usize);
+                        k.extend_from_slice(&n.to_be_bytes());
+                        let m = map.pin();
+                        match i % 4 {
+                            0 | 1 => {
+                                m.insert(&k, Counted::new(&live, n));
+                            }
+                            2 => {
+                                m.update(&k, |old| Counted::new(&live, old.id + 1));
+                            }
+                            _ => {
+                                m.remove(&k);
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let mut map = Arc::try_unwrap(map).ok().unwrap();
+        let keys = map.check_invariants().unwrap().keys;
+        assert_eq!(keys, map.len());
+        assert!(live.load(Ordering::Relaxed) >= keys as isize);
+    }
+    assert_eq!(
+        live.load(Ordering::Relaxed),
+        0,
+        "values leaked or dropped twice"
+    );
+}
+
+#[test]
+fn clear_drops_values_and_map_stays_usable() {
+    let live = Arc::new(AtomicIsize::new(0));
+    let mut map = MassTree::new();
+    for i in 0..if cfg!(miri) { 50 } else { 5_000u64 } {
+        map.pin().insert(&i.to_le_bytes(), Counted::new(&live, i));
+    }
+    map.clear();
+    assert_eq!(live.load(Ordering::Relaxed), 0);
+    assert!(map.is_empty());
+    map.pin().insert(b"again", Counted::new(&live, 1));
+    assert_eq!(map.pin().get(b"again").map(|c| c.id), Some(1));
+    drop(map);
+    assert_eq!(live.load(Ordering::Relaxed), 0);
+}
+
+#[test]
+fn panic_in_update_or_get_or_insert_leaves_map_consistent() {
+    let mut map = MassTree::new();
+    for i in 0..200u64 {
+        map.pin().insert(&i.to_be_bytes(), i);
+    }
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        map.pin()
+            .update(&5u64.to_be_bytes(), |_| panic!("user closure panics"));
+    }));
+    assert!(r.is_err());
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        map.pin()
+            .get_or_insert_with(&1000u64.to_be_bytes(), || panic!("user closure panics"));
+    }));
+    assert!(r.is_err());
+    // The locks were released: the same leaves accept writes, and nothing changed.
+    let m = map.pin();
+    assert_eq!(m.get(&5u64.to_be_bytes()), Some(&5));
+    assert_eq!(m.get(&1000u64.to_be_bytes()), None);
+    assert_eq!(m.update(&5u64.to_be_bytes(), |v| v + 1), Some(&6));
+    assert_eq!(*m.get_or_insert_with(&1000u64.to_be_bytes(), || 7), 7);
+    drop(m);
+    assert_eq!(map.check_invariants().map(|s| s.keys), Ok(201));
+}
+
+#[test]
+#[should_panic(expected = "guard of another map")]
+fn a_guard_of_another_map_is_rejected() {
+    let a: MassTree<u8> = MassTree::new();
+    let b: MassTree<u8> = MassTree::new();
+    let guard = b.guard();
+    a.get(b"k", &guard);
+}
+
+#[test]
+fn map_is_send_and_sync_for_send_sync_values() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<MassTree<String>>();
+    assert_send_sync::<MassTree<Vec<u8>>>();
+}
