@@ -21,6 +21,7 @@ mod layer;
 mod node_ref;
 pub mod reach;
 mod remove;
+pub mod scan;
 mod search;
 mod split;
 mod tree;

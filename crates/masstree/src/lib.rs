@@ -52,11 +52,15 @@
 
 #![forbid(unsafe_code)]
 
+mod key;
 mod map;
 mod map_ref;
+mod range;
 
+pub use key::Key;
 pub use map::{CompareExchangeError, MassTree};
 pub use map_ref::MapRef;
+pub use range::Range;
 
 /// Memory-reclamation schemes a map can be built with (`MassTree<V, R>`).
 pub mod reclaim {

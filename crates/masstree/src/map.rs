@@ -1,5 +1,8 @@
 //! `MassTree`: the map type and its guard-taking methods.
 
+use crate::key::Key;
+use crate::range::Range;
+use core::ops::{Bound, RangeBounds};
 use masstree_core::{Decision, RawTree, Reclaim, SeizeReclaim, Written};
 
 /// A concurrent ordered map from byte strings to `V`.
@@ -229,6 +232,120 @@ impl<V, R: Reclaim> MassTree<V, R> {
         }
     }
 
+    /// An iterator over the keys in `range`, in order, with their values.
+    ///
+    /// Any `RangeBounds` over byte strings works: `a..b`, `a..=b`, `a..`, `..b`, `..=b`, and
+    /// `(Bound, Bound)` pairs including `Excluded` starts. A range whose start is past its end
+    /// yields nothing (where `BTreeMap::range` panics). See [`Range`] for the guarantees under
+    /// concurrent writes.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::Bound;
+    ///
+    /// let map = MassTree::new();
+    /// let m = map.pin();
+    /// for k in [&b"a"[..], b"b", b"c", b"d"] {
+    ///     m.insert(k, k[0]);
+    /// }
+    /// let keys: Vec<_> = m.range(&b"b"[..]..&b"d"[..]).map(|(k, _)| k.into_vec()).collect();
+    /// assert_eq!(keys, [b"b".to_vec(), b"c".to_vec()]);
+    /// // `(Bound, Bound)` pairs name the key type, as with `BTreeMap`:
+    /// let after_a = m.range::<[u8], _>((Bound::Excluded(&b"a"[..]), Bound::Unbounded));
+    /// let rev: Vec<u8> = after_a.rev().map(|(_, v)| *v).collect();
+    /// assert_eq!(rev, b"dcb");
+    /// ```
+    pub fn range<'g, K, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> Range<'g, V>
+    where
+        K: AsRef<[u8]> + ?Sized,
+        B: RangeBounds<K>,
+    {
+        Range::new(
+            &self.raw,
+            self.check(guard),
+            bytes(range.start_bound()),
+            bytes(range.end_bound()),
+        )
+    }
+
+    /// An iterator over every key in order.
+    pub fn iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> Range<'g, V> {
+        Range::new(
+            &self.raw,
+            self.check(guard),
+            Bound::Unbounded,
+            Bound::Unbounded,
+        )
+    }
+
+    /// An iterator over the keys in order.
+    pub fn keys<'g>(
+        &'g self,
+        guard: &'g R::Guard<'_>,
+    ) -> impl DoubleEndedIterator<Item = Key> + 'g {
+        self.iter(guard).map(|(k, _)| k)
+    }
+
+    /// An iterator over the values in key order.
+    pub fn values<'g>(
+        &'g self,
+        guard: &'g R::Guard<'_>,
+    ) -> impl DoubleEndedIterator<Item = &'g V> + 'g {
+        self.iter(guard).map(|(_, v)| v)
+    }
+
+    /// An iterator over the keys that start with `prefix`, in order.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map = MassTree::new();
+    /// let m = map.pin();
+    /// for k in ["user:1", "user:2", "users", "group:1"] {
+    ///     m.insert(k.as_bytes(), ());
+    /// }
+    /// assert_eq!(m.prefix(b"user:").count(), 2);
+    /// ```
+    pub fn prefix<'g>(&'g self, prefix: &[u8], guard: &'g R::Guard<'_>) -> Range<'g, V> {
+        let end = prefix_successor(prefix);
+        let end = match &end {
+            Some(e) => Bound::Excluded(e.as_slice()),
+            None => Bound::Unbounded,
+        };
+        Range::new(&self.raw, self.check(guard), Bound::Included(prefix), end)
+    }
+
+    /// The smallest key and its value.
+    pub fn first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
+        self.iter(guard).next()
+    }
+
+    /// The largest key and its value.
+    pub fn last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
+        self.iter(guard).next_back()
+    }
+
+    /// Removes and returns the smallest key. Atomic per key: if another thread removes the key
+    /// first, the next smallest is tried, so each key is popped by exactly one caller.
+    pub fn pop_first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
+        loop {
+            let (key, _) = self.first(guard)?;
+            if let Some(value) = self.remove(&key, guard) {
+                return Some((key, value));
+            }
+        }
+    }
+
+    /// Removes and returns the largest key, atomically per key like [`MassTree::pop_first`].
+    pub fn pop_last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
+        loop {
+            let (key, _) = self.last(guard)?;
+            if let Some(value) = self.remove(&key, guard) {
+                return Some((key, value));
+            }
+        }
+    }
+
     /// Checks the structure of the whole trie (tests and soak runs); returns what it counted.
     #[doc(hidden)]
     pub fn check_invariants(&mut self) -> Result<masstree_core::TreeStats, String> {
@@ -245,11 +362,30 @@ impl<V, R: Reclaim> MassTree<V, R> {
     }
 }
 
-impl<V, R: Reclaim> core::fmt::Debug for MassTree<V, R> {
+/// A bound over any byte-string type, as a bound over bytes.
+fn bytes<K: AsRef<[u8]> + ?Sized>(bound: Bound<&K>) -> Bound<&[u8]> {
+    bound.map(|k| k.as_ref())
+}
+
+/// The smallest byte string greater than every string starting with `prefix`, or `None` if
+/// there is none (the prefix is empty or all `0xFF`).
+fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xFF {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Prints like `BTreeMap`: `{key: value, ...}` in key order (keys as UTF-8 strings when they
+/// are, else as byte lists).
+impl<V: core::fmt::Debug, R: Reclaim> core::fmt::Debug for MassTree<V, R> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("MassTree")
-            .field("len", &self.len())
-            .finish_non_exhaustive()
+        let guard = self.guard();
+        f.debug_map().entries(self.iter(&guard)).finish()
     }
 }
 

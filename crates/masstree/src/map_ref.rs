@@ -1,6 +1,9 @@
 //! `MapRef`: a map with a pinned guard, whose methods need no guard argument.
 
+use crate::key::Key;
 use crate::map::{CompareExchangeError, MassTree};
+use crate::range::Range;
+use core::ops::RangeBounds;
 use masstree_core::Reclaim;
 
 /// A pinned view of a [`MassTree`], from [`MassTree::pin`]. References it returns live as long
@@ -75,6 +78,51 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
         self.map.compare_exchange(key, current, new, &self.guard)
     }
 
+    /// See [`MassTree::range`].
+    pub fn range<K: AsRef<[u8]> + ?Sized, B: RangeBounds<K>>(&self, range: B) -> Range<'_, V> {
+        self.map.range(range, &self.guard)
+    }
+
+    /// See [`MassTree::iter`].
+    pub fn iter(&self) -> Range<'_, V> {
+        self.map.iter(&self.guard)
+    }
+
+    /// See [`MassTree::keys`].
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = Key> + '_ {
+        self.map.keys(&self.guard)
+    }
+
+    /// See [`MassTree::values`].
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
+        self.map.values(&self.guard)
+    }
+
+    /// See [`MassTree::prefix`].
+    pub fn prefix(&self, prefix: &[u8]) -> Range<'_, V> {
+        self.map.prefix(prefix, &self.guard)
+    }
+
+    /// See [`MassTree::first`].
+    pub fn first(&self) -> Option<(Key, &V)> {
+        self.map.first(&self.guard)
+    }
+
+    /// See [`MassTree::last`].
+    pub fn last(&self) -> Option<(Key, &V)> {
+        self.map.last(&self.guard)
+    }
+
+    /// See [`MassTree::pop_first`].
+    pub fn pop_first(&self) -> Option<(Key, &V)> {
+        self.map.pop_first(&self.guard)
+    }
+
+    /// See [`MassTree::pop_last`].
+    pub fn pop_last(&self) -> Option<(Key, &V)> {
+        self.map.pop_last(&self.guard)
+    }
+
     /// See [`MassTree::len`].
     pub fn len(&self) -> usize {
         self.map.len()
@@ -93,10 +141,9 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
     }
 }
 
-impl<V, R: Reclaim> core::fmt::Debug for MapRef<'_, V, R> {
+/// Prints the map's contents like `BTreeMap`.
+impl<V: core::fmt::Debug, R: Reclaim> core::fmt::Debug for MapRef<'_, V, R> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("MapRef")
-            .field("map", self.map)
-            .finish_non_exhaustive()
+        f.debug_map().entries(self.iter()).finish()
     }
 }

@@ -1,0 +1,423 @@
+//! Ordered scans, forward and reverse, by one algorithm parameterised by a [`Direction`].
+//!
+//! A scan keeps one frame per layer it is inside. A frame holds a validated snapshot of one
+//! leaf (the live slots in key order, read between a stable version and a successful
+//! `has_changed` check) and the last position `(ikey, class)` it processed in that layer.
+//! Entries are emitted from the snapshot; every entry at or behind the position is skipped, so
+//! whatever happens to the tree between snapshots (splits, unlinks, layers appearing or
+//! vanishing) the scan never repeats or reorders a key. Moving on:
+//! - forward, to the `next` leaf read inside the snapshot; if that leaf was unlinked, the frame
+//!   re-descends the layer to its position;
+//! - reverse, by descending the layer to the slice just below the snapshot's low bound (no
+//!   reliance on `prev` pointers, which are only hints).
+//!
+//! Guarantees (tested in `crates/masstree/tests/scan_*.rs`): keys come out strictly increasing
+//! (decreasing in reverse); a key present for the whole scan and inside the bounds is returned;
+//! a returned value was the key's value at some instant during the scan (that of its leaf's
+//! snapshot). Scans take no locks and write no shared memory.
+
+use crate::reach::reach_leaf;
+use crate::search::class_order;
+use crate::tree::RawTree;
+use core::cmp::Ordering;
+use core::marker::PhantomData;
+use core::ops::Bound;
+use masstree_alloc::Reclaim;
+use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, ikey_of, keylen_class};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Suffix, SuffixRaw, WIDTH};
+
+/// The way a scan moves: the one difference between forward and reverse scans.
+pub trait Direction {
+    /// Whether keys come out in increasing order.
+    const FORWARD: bool;
+}
+
+/// Increasing key order.
+#[derive(Debug)]
+pub struct Forward;
+
+/// Decreasing key order.
+#[derive(Debug)]
+pub struct Reverse;
+
+impl Direction for Forward {
+    const FORWARD: bool = true;
+}
+
+impl Direction for Reverse {
+    const FORWARD: bool = false;
+}
+
+/// A position within one layer: `(ikey, class)` with `class = min(keylen, 9)`.
+type Position = (u64, u8);
+
+/// One live slot, as read in a validated snapshot.
+#[derive(Clone, Copy)]
+struct Entry {
+    ikey: u64,
+    keylen: u8,
+    value: *mut (),
+    suffix: *const SuffixRaw,
+}
+
+impl Entry {
+    fn position(&self) -> Position {
+        (self.ikey, class_order(self.keylen))
+    }
+}
+
+/// A validated copy of one leaf's live slots.
+struct Snapshot {
+    entries: [Entry; WIDTH],
+    len: usize,
+    next: *mut Leaf,
+    low_bound: u64,
+}
+
+impl Snapshot {
+    const EMPTY: Entry = Entry {
+        ikey: 0,
+        keylen: 0,
+        value: core::ptr::null_mut(),
+        suffix: core::ptr::null(),
+    };
+
+    /// Reads `leaf` until a read validates; `None` if the leaf was unlinked.
+    fn take(leaf: &Leaf) -> Option<Self> {
+        loop {
+            let v = leaf.version().stable();
+            if v.is_deleted() {
+                return None;
+            }
+            let perm = leaf.permutation();
+            let mut snap = Snapshot {
+                entries: [Self::EMPTY; WIDTH],
+                len: perm.len(),
+                next: leaf.next(),
+                low_bound: leaf.low_bound(),
+            };
+            for (i, slot) in perm.iter().enumerate() {
+                let keylen = leaf.keylen(slot);
+                snap.entries[i] = Entry {
+                    ikey: leaf.ikey(slot),
+                    keylen,
+                    value: leaf.value(slot),
+                    suffix: if keylen == KEYLEN_SUFFIX {
+                        leaf.suffix(slot)
+                    } else {
+                        core::ptr::null()
+                    },
+                };
+            }
+            if !leaf.version().has_changed(v) {
+                return Some(snap);
+            }
+        }
+    }
+}
+
+/// The scan state of one layer.
+struct Frame {
+    /// The layer's entry node (its first leaf, or layer 0's root pointer).
+    root: *mut NodeHeader,
+    /// The snapshot being emitted, or `None` when the frame must (re)locate its leaf.
+    snapshot: Option<Snapshot>,
+    /// Next index into the snapshot, counted in the scan's direction.
+    index: usize,
+    /// The last position processed in this layer.
+    position: Option<Position>,
+    /// Where the scan enters this layer (from the range bound), until the first entry.
+    bound: Option<Position>,
+    /// Offset of this layer's slice in the start bound's key, while the scan is still on the
+    /// bound's path (for entering a deeper layer at the bound).
+    bound_rest: Option<usize>,
+    /// The slice to descend to when (re)locating, if not the position's.
+    seek: Option<u64>,
+}
+
+/// A bound as owned bytes.
+#[derive(Clone, Debug)]
+pub enum KeyBound {
+    /// Keys `>=` (forward start) or `<=` (reverse start) these bytes.
+    Included(Vec<u8>),
+    /// Keys strictly beyond these bytes.
+    Excluded(Vec<u8>),
+    /// No bound.
+    Unbounded,
+}
+
+impl KeyBound {
+    /// Copies a `Bound<&[u8]>`.
+    pub fn from_bound(bound: Bound<&[u8]>) -> Self {
+        match bound {
+            Bound::Included(k) => Self::Included(k.to_vec()),
+            Bound::Excluded(k) => Self::Excluded(k.to_vec()),
+            Bound::Unbounded => Self::Unbounded,
+        }
+    }
+
+    fn key(&self) -> Option<&[u8]> {
+        match self {
+            Self::Included(k) | Self::Excluded(k) => Some(k),
+            Self::Unbounded => None,
+        }
+    }
+
+    /// Whether `key` lies on the far side of this bound, seen as a *start* bound of a scan in
+    /// direction `forward` (i.e. is before the start).
+    fn before_start(&self, key: &[u8], forward: bool) -> bool {
+        let Some(b) = self.key() else { return false };
+        let ord = if forward { key.cmp(b) } else { b.cmp(key) };
+        match self {
+            Self::Included(_) => ord == Ordering::Less,
+            _ => ord != Ordering::Greater,
+        }
+    }
+
+    /// Whether `key` lies beyond this bound, seen as an *end* bound of a scan in direction
+    /// `forward`.
+    fn past_end(&self, key: &[u8], forward: bool) -> bool {
+        let Some(b) = self.key() else { return false };
+        let ord = if forward { key.cmp(b) } else { b.cmp(key) };
+        match self {
+            Self::Included(_) => ord == Ordering::Greater,
+            _ => ord != Ordering::Less,
+        }
+    }
+}
+
+/// A lending cursor over a tree in direction `D`: each [`ScanCursor::next_entry`] returns the
+/// next key (in a buffer the cursor reuses) and its value. No allocation per key.
+pub struct ScanCursor<'g, V, D: Direction> {
+    frames: Vec<Frame>,
+    key: KeyBuilder,
+    start: KeyBound,
+    end: KeyBound,
+    past_start: bool,
+    done: bool,
+    _marker: PhantomData<(&'g V, D)>,
+}
+
+impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
+    /// A cursor over the keys of `tree` between `start` and `end`, both given in scan order
+    /// (for a reverse scan `start` is the upper bound).
+    pub fn new<R: Reclaim>(
+        tree: &'g RawTree<V, R>,
+        _guard: &'g R::Guard<'_>,
+        start: KeyBound,
+        end: KeyBound,
+    ) -> Self {
+        let frame = Frame {
+            root: tree.root(),
+            snapshot: None,
+            index: 0,
+            position: None,
+            bound: start.key().map(position_of),
+            bound_rest: start.key().map(|_| 0),
+            seek: None,
+        };
+        let empty = match (start.key(), end.key()) {
+            (Some(s), Some(e)) => {
+                let ord = if D::FORWARD { s.cmp(e) } else { e.cmp(s) };
+                ord == Ordering::Greater
+                    || (ord == Ordering::Equal
+                        && !(matches!(start, KeyBound::Included(_))
+                            && matches!(end, KeyBound::Included(_))))
+            }
+            _ => false,
+        };
+        Self {
+            frames: vec![frame],
+            key: KeyBuilder::new(),
+            start,
+            end,
+            past_start: false,
+            done: empty,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The last key returned (empty before the first).
+    pub fn key(&self) -> &[u8] {
+        self.key.as_bytes()
+    }
+
+    /// Whether the cursor has ended.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Ends the cursor (the other end of a double-ended iterator passed it).
+    pub fn finish(&mut self) {
+        self.done = true;
+    }
+
+    /// The next key and value in scan order, or `None` at the end of the range.
+    pub fn next_entry(&mut self) -> Option<(&[u8], &'g V)> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let value = self.step()?;
+            let key = self.key.as_bytes();
+            if !self.past_start {
+                if self.start.before_start(key, D::FORWARD) {
+                    continue;
+                }
+                self.past_start = true;
+            }
+            if self.end.past_end(key, D::FORWARD) {
+                self.done = true;
+                return None;
+            }
+            // SAFETY: `value` came from a validated snapshot of a live slot while the guard
+            // (`'g`) is pinned; values are freed only through the reclaimer.
+            return Some((self.key.as_bytes(), unsafe { &*value.cast::<V>() }));
+        }
+    }
+
+    /// Advances to the next entry holding a value, writing its key into `self.key`.
+    fn step(&mut self) -> Option<*mut ()> {
+        loop {
+            let depth = self.frames.len() - 1;
+            let Some(frame) = self.frames.last_mut() else {
+                self.done = true;
+                return None;
+            };
+            if frame.snapshot.is_none() && !locate::<D>(frame) {
+                // The layer was removed under us: it holds nothing now.
+                self.frames.pop();
+                if self.frames.is_empty() {
+                    self.done = true;
+                    return None;
+                }
+                continue;
+            }
+            let Some(entry) = next_in_snapshot::<D>(frame) else {
+                // This leaf is exhausted: move to the neighbour in scan order.
+                let snap = frame.snapshot.take().expect("located");
+                let more = if D::FORWARD {
+                    if snap.next.is_null() {
+                        false
+                    } else {
+                        // SAFETY: a `next` read inside a validated snapshot names a leaf that was
+                        // live then; we are pinned, so it is still allocated.
+                        // If it was unlinked, `locate` re-descends to our position instead.
+                        if let Some(next) = Snapshot::take(unsafe { &*snap.next }) {
+                            frame.snapshot = Some(next);
+                            frame.index = 0;
+                        }
+                        true
+                    }
+                } else if snap.low_bound == 0 {
+                    false
+                } else {
+                    // The leaf holding the slices just below this one's range.
+                    frame.seek = Some(snap.low_bound - 1);
+                    true
+                };
+                if !more {
+                    self.frames.pop();
+                    if self.frames.is_empty() {
+                        self.done = true;
+                        return None;
+                    }
+                }
+                continue;
+            };
+            frame.position = Some(entry.position());
+            let on_bound_path = frame.bound_rest.take();
+            frame.bound = None;
+            let slice_len = usize::from(entry.keylen.min(8));
+            self.key.set_slice(depth, entry.ikey, slice_len);
+            match entry.keylen {
+                KEYLEN_LAYER => {
+                    // Enter the layer; if the range bound's key runs through this slot, the
+                    // layer is entered at the bound's next slice.
+                    let child_bound = on_bound_path.and_then(|offset| {
+                        let b = self.start.key()?;
+                        let rest = &b[offset..];
+                        (rest.len() > 8 && ikey_of(rest) == entry.ikey).then(|| offset + 8)
+                    });
+                    let bound = child_bound.map(|o| {
+                        let b = self.start.key().expect("bound path");
+                        position_of(&b[o..])
+                    });
+                    self.frames.push(Frame {
+                        root: entry.value.cast(),
+                        snapshot: None,
+                        index: 0,
+                        position: None,
+                        bound,
+                        bound_rest: child_bound,
+                        seek: None,
+                    });
+                }
+                KEYLEN_SUFFIX => {
+                    if entry.suffix.is_null() {
+                        continue;
+                    }
+                    // SAFETY: the suffix was in a validated snapshot while we are pinned;
+                    // suffixes are immutable and freed only through the reclaimer.
+                    self.key
+                        .push_bytes(unsafe { Suffix::bytes_of(entry.suffix) });
+                    return Some(entry.value);
+                }
+                _ => return Some(entry.value),
+            }
+        }
+    }
+}
+
+/// The layer position of the key `rest` (the bytes from this layer on).
+fn position_of(rest: &[u8]) -> Position {
+    (ikey_of(rest), class_order(keylen_class(rest.len())))
+}
+
+/// Finds the frame's leaf for its position (or entry bound) and snapshots it. `false` if the
+/// layer no longer exists.
+fn locate<D: Direction>(frame: &mut Frame) -> bool {
+    let target = frame.seek.take().unwrap_or_else(|| {
+        frame
+            .position
+            .or(frame.bound)
+            .map_or(if D::FORWARD { 0 } else { u64::MAX }, |p| p.0)
+    });
+    loop {
+        // SAFETY: the layer root was read from the tree while pinned.
+        let Some((leaf, _)) = (unsafe { reach_leaf(frame.root, target) }) else {
+            return false;
+        };
+        if let Some(snap) = Snapshot::take(leaf) {
+            frame.snapshot = Some(snap);
+            frame.index = 0;
+            return true;
+        }
+    }
+}
+
+/// The next entry of the frame's snapshot in scan order that lies beyond its position (and,
+/// before the first entry, not before its entry bound).
+fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<Entry> {
+    let snap = frame.snapshot.as_ref()?;
+    while frame.index < snap.len {
+        let i = if D::FORWARD {
+            frame.index
+        } else {
+            snap.len - 1 - frame.index
+        };
+        frame.index += 1;
+        let entry = snap.entries[i];
+        let p = entry.position();
+        let behind = |q: Position| if D::FORWARD { p <= q } else { p >= q };
+        let before_bound = |q: Position| if D::FORWARD { p < q } else { p > q };
+        if frame.position.is_some_and(behind) {
+            continue;
+        }
+        if frame.position.is_none() && frame.bound.is_some_and(before_bound) {
+            continue;
+        }
+        return Some(entry);
+    }
+    None
+}

@@ -1,0 +1,190 @@
+//! Range scans against `BTreeMap::range`: every kind of bound, forward, reverse and mixed.
+
+use masstree::MassTree;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+/// Keys around the trie's edges: shared long prefixes (layers), 8/16/24-byte boundaries, NUL
+/// and 0xFF bytes, prefixes of one another.
+fn key() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![Just(0u8), Just(1u8), Just(b'm'), Just(0xfe), Just(0xff)];
+    prop_oneof![
+        3 => prop::collection::vec(byte.clone(), 0..=26),
+        2 => (0usize..=20, prop::collection::vec(byte, 0..=3)).prop_map(|(n, tail)| {
+            let mut k = vec![b'p'; n];
+            k.extend(tail);
+            k
+        }),
+    ]
+}
+
+fn bound() -> impl Strategy<Value = Bound<Vec<u8>>> {
+    prop_oneof![
+        1 => Just(Bound::Unbounded),
+        2 => key().prop_map(Bound::Included),
+        2 => key().prop_map(Bound::Excluded),
+    ]
+}
+
+/// How the iterator is driven: a pattern of `next` (true) and `next_back` (false) calls.
+fn pattern() -> impl Strategy<Value = Vec<bool>> {
+    prop::collection::vec(any::<bool>(), 0..64)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 96 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn as_slices(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
+    b.as_ref().map(Vec::as_slice)
+}
+
+/// `BTreeMap::range` panics on start > end (or equal and both excluded); we yield nothing.
+fn model_range<'a>(
+    model: &'a BTreeMap<Vec<u8>, u32>,
+    start: &Bound<Vec<u8>>,
+    end: &Bound<Vec<u8>>,
+) -> Vec<(&'a Vec<u8>, &'a u32)> {
+    if let (Bound::Included(s) | Bound::Excluded(s), Bound::Included(e) | Bound::Excluded(e)) =
+        (start, end)
+    {
+        let both_included = matches!((start, end), (Bound::Included(_), Bound::Included(_)));
+        if s > e || (s == e && !both_included) {
+            return Vec::new();
+        }
+    }
+    model
+        .range::<[u8], _>((as_slices(start), as_slices(end)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn range_matches_btreemap(
+        keys in prop::collection::vec(key(), 0..300),
+        removals in prop::collection::vec(any::<prop::sample::Index>(), 0..100),
+        start in bound(),
+        end in bound(),
+        drive in pattern(),
+    ) {
+        let map = MassTree::new();
+        let mut model = BTreeMap::new();
+        let m = map.pin();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i as u32);
+            model.insert(k.clone(), i as u32);
+        }
+        if !keys.is_empty() {
+            for r in &removals {
+                let k = &keys[r.index(keys.len())];
+                m.remove(k);
+                model.remove(k);
+            }
+        }
+        let expect = model_range(&model, &start, &end);
+
+        let forward: Vec<(Vec<u8>, u32)> = m
+            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .map(|(k, v)| (k.into_vec(), *v))
+            .collect();
+        let want: Vec<(Vec<u8>, u32)> = expect.iter().map(|(k, v)| ((*k).clone(), **v)).collect();
+        prop_assert_eq!(&forward, &want);
+
+        let reverse: Vec<(Vec<u8>, u32)> = m
+            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .rev()
+            .map(|(k, v)| (k.into_vec(), *v))
+            .collect();
+        let want_rev: Vec<(Vec<u8>, u32)> = want.iter().rev().cloned().collect();
+        prop_assert_eq!(&reverse, &want_rev);
+
+        // Mixed next/next_back, as with BTreeMap's ranges.
+        let mut ours = m.range::<[u8], _>((as_slices(&start), as_slices(&end)));
+        let mut theirs = expect.into_iter();
+        for front in drive {
+            let (a, b) = if front {
+                (ours.next(), theirs.next())
+            } else {
+                (ours.next_back(), theirs.next_back())
+            };
+            prop_assert_eq!(a.map(|(k, v)| (k.into_vec(), *v)), b.map(|(k, v)| (k.clone(), *v)));
+        }
+    }
+
+    #[test]
+    fn prefix_first_last_match_btreemap(keys in prop::collection::vec(key(), 0..200), p in key()) {
+        let map = MassTree::new();
+        let mut model = BTreeMap::new();
+        let m = map.pin();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i as u32);
+            model.insert(k.clone(), i as u32);
+        }
+        let ours: Vec<Vec<u8>> = m.prefix(&p).map(|(k, _)| k.into_vec()).collect();
+        let theirs: Vec<Vec<u8>> = model.keys().filter(|k| k.starts_with(&p)).cloned().collect();
+        prop_assert_eq!(ours, theirs);
+        prop_assert_eq!(m.first().map(|(k, v)| (k.into_vec(), *v)), model.first_key_value().map(|(k, v)| (k.clone(), *v)));
+        prop_assert_eq!(m.last().map(|(k, v)| (k.into_vec(), *v)), model.last_key_value().map(|(k, v)| (k.clone(), *v)));
+        let keys_in_order: Vec<Vec<u8>> = m.keys().map(|k| k.into_vec()).collect();
+        prop_assert_eq!(keys_in_order, model.keys().cloned().collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn full_scans_of_a_large_tree_in_both_directions() {
+    let n: u64 = if cfg!(miri) { 500 } else { 100_000 };
+    let map = MassTree::new();
+    let m = map.pin();
+    for i in 0..n {
+        m.insert(&(i * 3).to_be_bytes(), i);
+    }
+    let forward: Vec<u64> = m.values().copied().collect();
+    assert_eq!(forward, (0..n).collect::<Vec<_>>());
+    let reverse: Vec<u64> = m.values().rev().copied().collect();
+    assert_eq!(reverse, (0..n).rev().collect::<Vec<_>>());
+    // A 100-key window, both ways, with a start between keys.
+    let start = (3 * 500 + 1u64).to_be_bytes();
+    let window: Vec<u64> = m.range(&start[..]..).take(100).map(|(_, v)| *v).collect();
+    assert_eq!(window, (501..601).collect::<Vec<_>>());
+    let back: Vec<u64> = m
+        .range(..&start[..])
+        .rev()
+        .take(100)
+        .map(|(_, v)| *v)
+        .collect();
+    assert_eq!(back, (401..501).rev().collect::<Vec<_>>());
+}
+
+#[test]
+fn pop_first_and_last_drain_in_order() {
+    let map = MassTree::new();
+    let m = map.pin();
+    for i in 0..100u32 {
+        m.insert(&i.to_be_bytes(), i);
+    }
+    assert_eq!(m.pop_first().map(|(_, v)| *v), Some(0));
+    assert_eq!(m.pop_last().map(|(_, v)| *v), Some(99));
+    assert_eq!(m.len(), 98);
+    assert_eq!(m.first().map(|(_, v)| *v), Some(1));
+    let mut seen = Vec::new();
+    while let Some((_, v)) = m.pop_first() {
+        seen.push(*v);
+    }
+    assert_eq!(seen, (1..99).collect::<Vec<_>>());
+    assert!(m.pop_last().is_none());
+}
+
+#[test]
+fn debug_prints_like_btreemap() {
+    let map = MassTree::new();
+    map.pin().insert(b"b", 2);
+    map.pin().insert(b"a", 1);
+    assert_eq!(format!("{map:?}"), r#"{"a": 1, "b": 2}"#);
+}
