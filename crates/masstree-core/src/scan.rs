@@ -383,12 +383,25 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
             .or(frame.bound)
             .map_or(if D::FORWARD { 0 } else { u64::MAX }, |p| p.0)
     });
-    loop {
+    'descend: loop {
         // SAFETY: the layer root was read from the tree while pinned.
-        let Some((leaf, _)) = (unsafe { reach_leaf(frame.root, target) }) else {
+        let Some((mut leaf, _)) = (unsafe { reach_leaf(frame.root, target) }) else {
             return false;
         };
-        if let Some(snap) = Snapshot::take(leaf) {
+        loop {
+            let Some(snap) = Snapshot::take(leaf) else {
+                continue 'descend; // unlinked meanwhile
+            };
+            // The leaf may have split after the descent: keys at or below the target may now be
+            // in right siblings. Forward scans reach them through `next` anyway; a reverse scan
+            // must start at the leaf that holds the target (B-link hop).
+            // SAFETY: a `next` read in a validated snapshot is live while we are pinned.
+            if !D::FORWARD && !snap.next.is_null() && target >= unsafe { (*snap.next).low_bound() }
+            {
+                // SAFETY: as above.
+                leaf = unsafe { &*snap.next };
+                continue;
+            }
             frame.snapshot = Some(snap);
             frame.index = 0;
             return true;
