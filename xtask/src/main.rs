@@ -31,7 +31,13 @@ commands:
                --only <steps>  run only these steps, e.g. --only clippy
   loom       run only the loom step
   miri       run only the miri step
-  bench      run the benchmarks (not available yet)
+  bench      run every map side by side and write docs/benchmarks.md and .svg:
+               cargo run --release -p masstree-benches --bin throughput -- <options>
+             options (passed through):
+               --quick            ~0.3 s per cell, 200k keys (default: ~2 s, 1M keys)
+               --threads <list>   thread counts, e.g. --threads 1,2,4,8 (default 1,2)
+               --filter <text>    only workloads whose name or id contains it
+               --runs <n>, --seconds <s>, --keys <n>, --memory-keys <n>, --no-write
   help       print this help
 ";
 
@@ -42,8 +48,8 @@ enum Command {
     Steps(&'static str, Vec<(Step, Plan)>),
     /// Print the usage text.
     Help,
-    /// The benchmark stub.
-    Bench,
+    /// Run the throughput runner with these arguments.
+    Bench(Vec<String>),
 }
 
 fn main() -> ExitCode {
@@ -53,18 +59,35 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Bench) => {
-            eprintln!(
-                "xtask bench: the benchmark harness lands with the benchmark issue; \
-                 nothing to run yet"
-            );
-            ExitCode::from(2)
-        }
+        Ok(Command::Bench(rest)) => bench(&workspace_root(), &rest),
         Ok(Command::Steps(label, plan)) => verify::run(label, &plan, &workspace_root()),
         Err(message) => {
             eprintln!("error: {message}\n");
             eprint!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the throughput runner in release mode, passing `args` through; it writes
+/// `docs/benchmarks.md` and `docs/benchmarks.svg`.
+fn bench(root: &Path, args: &[String]) -> ExitCode {
+    let mut cmd = process::cargo(root);
+    cmd.args([
+        "run",
+        "--release",
+        "-p",
+        "masstree-benches",
+        "--bin",
+        "throughput",
+        "--",
+    ])
+    .args(args);
+    match process::run(&mut cmd) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -84,7 +107,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
     };
     match command.as_str() {
         "help" | "-h" | "--help" => no_options(command, rest).map(|()| Command::Help),
-        "bench" => Ok(Command::Bench),
+        "bench" => Ok(Command::Bench(rest.to_vec())),
         "loom" => no_options(command, rest).map(|()| Command::Steps("loom", only(&[Step::Loom]))),
         "miri" => no_options(command, rest).map(|()| Command::Steps("miri", only(&[Step::Miri]))),
         "verify" => parse_verify(rest).map(|plan| Command::Steps("verify", plan)),
@@ -209,6 +232,15 @@ mod tests {
     fn only_keeps_one_step() {
         assert_eq!(planned("verify --only clippy"), [("clippy", Plan::Run)]);
         assert_eq!(planned("miri"), [("miri", Plan::Run)]);
+    }
+
+    #[test]
+    fn bench_passes_its_arguments_through() {
+        assert_eq!(
+            parse(&args("bench --quick --threads 1,2")),
+            Ok(Command::Bench(args("--quick --threads 1,2")))
+        );
+        assert_eq!(parse(&args("bench")), Ok(Command::Bench(Vec::new())));
     }
 
     #[test]

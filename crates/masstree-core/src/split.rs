@@ -244,6 +244,11 @@ fn split_internode<'a>(
             unsafe { node_ref::header(c).set_parent(node_ref::internode_header(node).cast()) };
         }
     }
+    // The moved children's old slots are cleared: no reader can follow a stale pointer from
+    // here to a child that later leaves the tree through the sibling.
+    for i in mid + 1..=INTERNODE_WIDTH {
+        node.set_child(lock, i, core::ptr::null_mut());
+    }
     node.set_len(lock, mid);
     (sibling.cast(), sibling_lock, keys[mid])
 }

@@ -39,6 +39,13 @@ impl<V, R: Reclaim> RawTree<V, R> {
         F: FnOnce(Option<&'g V>) -> Decision<V>,
     {
         debug_assert!(self.owns_guard(guard));
+        assert!(
+            !in_decision(),
+            "masstree: a closure passed to a write (update, get_or_insert_with, remove_if, \
+             compare_exchange) wrote to a map; it runs under a leaf lock, so it may read but \
+             not write"
+        );
+        let decide = guarded(decide);
         let mut cursor = KeyCursor::new(key);
         let mut root = self.root();
         loop {
@@ -180,6 +187,36 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 }
             }
         }
+    }
+}
+
+std::thread_local! {
+    /// Set while this thread runs a write's decision closure (under a leaf lock).
+    static IN_DECISION: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside a decision closure.
+fn in_decision() -> bool {
+    IN_DECISION.with(core::cell::Cell::get)
+}
+
+/// Wraps a decision closure so that, while it runs, a nested write from the same thread panics
+/// with a clear message instead of spinning forever on the leaf lock this thread holds.
+fn guarded<'g, V: 'g, F>(decide: F) -> impl FnOnce(Option<&'g V>) -> Decision<V>
+where
+    F: FnOnce(Option<&'g V>) -> Decision<V>,
+{
+    /// Clears the flag on return and on unwind.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            IN_DECISION.with(|f| f.set(false));
+        }
+    }
+    move |old| {
+        IN_DECISION.with(|f| f.set(true));
+        let _reset = Reset;
+        decide(old)
     }
 }
 

@@ -54,10 +54,12 @@ impl Internode {
         &self.header.version
     }
 
-    /// Number of separator keys (children are one more).
+    /// Number of separator keys (children are one more). Acquire: pairs with `set_len`'s
+    /// release store, so the children and keys below the count a reader sees are the ones
+    /// written before it (never a stale child pointer beyond an older count).
     #[inline]
     pub fn len(&self) -> usize {
-        (self.nkeys.load(Ordering::Relaxed) as usize).min(INTERNODE_WIDTH)
+        (self.nkeys.load(Ordering::Acquire) as usize).min(INTERNODE_WIDTH)
     }
 
     /// Whether the node holds no separator.
@@ -96,11 +98,12 @@ impl Internode {
         i
     }
 
-    /// Sets the number of separators.
+    /// Sets the number of separators. Release: publishes the keys and children written
+    /// before it.
     #[inline]
     pub fn set_len(&self, lock: &NodeLock<'_>, len: usize) {
         debug_assert!(lock.guards(self.version()) && len <= INTERNODE_WIDTH);
-        self.nkeys.store(len as u64, Ordering::Relaxed);
+        self.nkeys.store(len as u64, Ordering::Release);
     }
 
     /// Sets separator `i`.

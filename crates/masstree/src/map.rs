@@ -120,7 +120,8 @@ impl<V, R: Reclaim> MassTree<V, R> {
             .old
     }
 
-    /// Removes `key` if `predicate` accepts its value (atomically, under the leaf lock).
+    /// Removes `key` if `predicate` accepts its value (atomically, under the leaf lock; the
+    /// predicate may read the map but must not write to it).
     pub fn remove_if<'g, F>(
         &'g self,
         key: &[u8],
@@ -142,7 +143,9 @@ impl<V, R: Reclaim> MassTree<V, R> {
     }
 
     /// The value of `key`, inserting `make()` first if absent. `make` runs at most once, under
-    /// the leaf lock; if it panics the map is unchanged.
+    /// the leaf lock; if it panics the map is unchanged. Like every closure passed to a write,
+    /// it may read the map but must not write to it (a nested write panics rather than
+    /// deadlocking on the lock its own thread holds).
     pub fn get_or_insert_with<'g, F>(
         &'g self,
         key: &[u8],
@@ -164,7 +167,8 @@ impl<V, R: Reclaim> MassTree<V, R> {
 
     /// Atomically replaces the value of a present `key` with `f(&old)` and returns the new
     /// value; `None` (and no call) when absent. `f` runs under the leaf lock, so concurrent
-    /// updates of one key never lose each other's work; if it panics the map is unchanged.
+    /// updates of one key never lose each other's work; if it panics the map is unchanged. It
+    /// may read the map but must not write to it (a nested write panics).
     ///
     /// ```
     /// use masstree::MassTree;
