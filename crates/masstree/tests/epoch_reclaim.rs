@@ -1,0 +1,65 @@
+//! The map over the second reclaimer, crossbeam-epoch: the same behaviour as with seize.
+
+use masstree::MassTree;
+use masstree_core::EpochReclaim;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::thread;
+
+struct Counted(Arc<AtomicIsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn concurrent_churn_with_epoch_reclamation_drops_every_value_once() {
+    let live = Arc::new(AtomicIsize::new(0));
+    let threads = if cfg!(miri) { 2 } else { 4 };
+    let n: u64 = if cfg!(miri) { 40 } else { 5_000 };
+    {
+        let map: Arc<MassTree<Counted, EpochReclaim>> = Arc::new(MassTree::with_reclaimer());
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (map, live) = (Arc::clone(&map), Arc::clone(&live));
+                thread::spawn(move || {
+                    let m = map.pin();
+                    for i in 0..n {
+                        let mut k = b"epoch/shared-prefix/".to_vec();
+                        k.extend_from_slice(&((i * 7 + t) % 700).to_be_bytes());
+                        live.fetch_add(1, Ordering::Relaxed);
+                        m.insert(&k, Counted(Arc::clone(&live)));
+                        if i % 3 == 0 {
+                            m.remove(&k);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let mut map = Arc::try_unwrap(map).ok().unwrap();
+        let stats = map.check_invariants().unwrap();
+        assert_eq!(stats.keys, map.len());
+        assert_eq!(map.pin().iter().count(), stats.keys);
+    }
+    assert_eq!(
+        live.load(Ordering::Relaxed),
+        0,
+        "values leaked or dropped twice"
+    );
+}
+
+#[test]
+fn epoch_map_rejects_a_guard_of_another_map() {
+    let a: MassTree<u8, EpochReclaim> = MassTree::with_reclaimer();
+    let b: MassTree<u8, EpochReclaim> = MassTree::with_reclaimer();
+    let guard = b.guard();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        a.get(b"k", &guard).is_some()
+    }));
+    assert!(result.is_err());
+}
