@@ -1,0 +1,277 @@
+//! The throughput runner behind `cargo xtask bench`: every contender side by side in one
+//! process, each workload for a fixed time per cell, then `docs/benchmarks.md` and
+//! `docs/benchmarks.svg`.
+//!
+//! ```text
+//! throughput [--quick] [--threads 1,2] [--filter SUBSTRING] [--seconds S] [--keys N]
+//!            [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use masstree_benches::alloc_counter::CountingAlloc;
+use masstree_benches::contenders::{Contender, Lineup, Visitor, for_each, names};
+use masstree_benches::driver::{build, preload, steady_for};
+use masstree_benches::keys::KeySet;
+use masstree_benches::report::{Context, Results, Row, chart, markdown};
+use masstree_benches::workloads::{Shape, Workload, catalogue};
+use masstree_benches::{machine, memory};
+
+/// Every contender allocates through this, so they all run on the same (system) allocator.
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+const USAGE: &str = "usage: throughput [--quick] [--threads 1,2] [--filter SUBSTRING] \
+[--seconds S] [--keys N] [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]";
+
+/// What to run.
+#[derive(Debug)]
+struct Config {
+    threads: Vec<usize>,
+    cell: Duration,
+    keys: usize,
+    runs: usize,
+    memory_keys: usize,
+    filter: Option<String>,
+    out_dir: PathBuf,
+    write: bool,
+    args: Vec<String>,
+}
+
+fn parse(args: Vec<String>) -> Result<Config, String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let mut cfg = Config {
+        threads: vec![1, 2],
+        cell: Duration::from_millis(if quick { 300 } else { 2000 }),
+        keys: if quick { 200_000 } else { 1_000_000 },
+        runs: 3,
+        memory_keys: 1_000_000,
+        filter: None,
+        out_dir: PathBuf::from("docs"),
+        write: true,
+        args: args.clone(),
+    };
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("`{flag}` needs a value"))
+        };
+        let number = |v: String| {
+            v.replace('_', "")
+                .parse::<usize>()
+                .map_err(|e| format!("`{flag}`: {e}"))
+        };
+        match flag.as_str() {
+            "--quick" => {}
+            "--no-write" => cfg.write = false,
+            "--threads" => {
+                cfg.threads = value()?
+                    .split(',')
+                    .map(|t| {
+                        t.trim()
+                            .parse::<usize>()
+                            .map_err(|e| format!("--threads: {e}"))
+                    })
+                    .collect::<Result<_, _>>()?;
+                if cfg.threads.is_empty() || cfg.threads.contains(&0) {
+                    return Err("--threads needs positive counts".to_owned());
+                }
+            }
+            "--filter" => cfg.filter = Some(value()?),
+            "--seconds" => {
+                let s: f64 = value()?.parse().map_err(|e| format!("--seconds: {e}"))?;
+                cfg.cell = Duration::from_secs_f64(s);
+            }
+            "--keys" => cfg.keys = number(value()?)?.max(2),
+            "--runs" => cfg.runs = number(value()?)?.max(1),
+            "--memory-keys" => cfg.memory_keys = number(value()?)?,
+            "--out-dir" => cfg.out_dir = PathBuf::from(value()?),
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown option `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(cfg)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Runs one workload on every contender; `cells[t][c]` is Mops/s at thread count `t`.
+struct RunWorkload<'a> {
+    workload: &'a Workload,
+    keys: &'a KeySet,
+    traces: &'a [Vec<Vec<u32>>],
+    cfg: &'a Config,
+    cells: Vec<Vec<Option<f64>>>,
+}
+
+impl Visitor for RunWorkload<'_> {
+    fn visit<C: Contender>(&mut self) {
+        if !C::supports(self.keys.key_len()) {
+            for cells in &mut self.cells {
+                cells.push(None);
+            }
+            return;
+        }
+        let started = Instant::now();
+        let mut line = format!("  {:<18}", C::NAME);
+        match self.workload.shape {
+            Shape::Steady { preload: p, .. } => {
+                let map = C::new();
+                preload(&map, self.keys, p);
+                for (t, traces) in self.traces.iter().enumerate() {
+                    let runs = (0..self.cfg.runs)
+                        .map(|_| {
+                            let (ops, time) = steady_for(&map, self.keys, traces, self.cfg.cell);
+                            ops as f64 / time.as_secs_f64() / 1e6
+                        })
+                        .collect();
+                    let m = median(runs);
+                    line += &format!(" {}t {m:>7.2}", traces.len());
+                    self.cells[t].push(Some(m));
+                }
+            }
+            Shape::Build => {
+                for (t, &threads) in self.cfg.threads.iter().enumerate() {
+                    let runs = (0..self.cfg.runs)
+                        .map(|_| {
+                            let (mut ops, mut time) = (0usize, Duration::ZERO);
+                            while time < self.cfg.cell {
+                                time += build::<C>(self.keys, threads);
+                                ops += self.keys.count();
+                            }
+                            ops as f64 / time.as_secs_f64() / 1e6
+                        })
+                        .collect();
+                    let m = median(runs);
+                    line += &format!(" {threads}t {m:>7.2}");
+                    self.cells[t].push(Some(m));
+                }
+            }
+        }
+        eprintln!("{line}   ({:.1} s)", started.elapsed().as_secs_f64());
+    }
+}
+
+fn main() -> ExitCode {
+    let cfg = match parse(std::env::args().skip(1).collect()) {
+        Ok(cfg) => cfg,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    if cfg!(debug_assertions) {
+        eprintln!("warning: a debug build; run through `cargo xtask bench` (release)");
+    }
+    let began = Instant::now();
+    let workloads: Vec<Workload> = catalogue()
+        .into_iter()
+        .filter(|w| {
+            cfg.filter
+                .as_ref()
+                .is_none_or(|f| w.id.contains(f.as_str()) || w.name.contains(f.as_str()))
+        })
+        .collect();
+    let contenders = names(Lineup::All);
+    eprintln!(
+        "{} workloads x {} contenders x threads {:?}, {:.1} s per cell, median of {}, {} keys",
+        workloads.len(),
+        contenders.len(),
+        cfg.threads,
+        cfg.cell.as_secs_f64(),
+        cfg.runs,
+        cfg.keys
+    );
+    let mut rows = Vec::new();
+    for (i, workload) in workloads.iter().enumerate() {
+        eprintln!("[{}/{}] {}", i + 1, workloads.len(), workload.name);
+        let keys = KeySet::new(workload.keys, cfg.keys);
+        let traces: Vec<Vec<Vec<u32>>> = cfg
+            .threads
+            .iter()
+            .map(|&t| workload.traces(keys.count(), t))
+            .collect();
+        let mut run = RunWorkload {
+            workload,
+            keys: &keys,
+            traces: &traces,
+            cfg: &cfg,
+            cells: vec![Vec::new(); cfg.threads.len()],
+        };
+        for_each(Lineup::All, &mut run);
+        for (t, mops) in run.cells.into_iter().enumerate() {
+            rows.push(Row {
+                workload: workload.name.clone(),
+                id: workload.id.clone(),
+                threads: cfg.threads[t],
+                mops,
+            });
+        }
+    }
+    let memory = if cfg.memory_keys > 0 {
+        assert!(
+            memory::counting_installed(),
+            "the counting allocator is not installed"
+        );
+        eprintln!("memory per key, {} keys", cfg.memory_keys);
+        memory::measure_all(cfg.memory_keys)
+    } else {
+        Vec::new()
+    };
+    let results = Results {
+        contenders,
+        rows,
+        memory,
+        memory_keys: cfg.memory_keys,
+    };
+    let ctx = Context {
+        command: format!("cargo xtask bench {}", cfg.args.join(" "))
+            .trim_end()
+            .to_owned(),
+        date: machine::utc_now(),
+        machine: machine::describe(),
+        rustc: machine::rustc(),
+        commit: machine::commit(),
+        settings: format!(
+            "{} keys per workload, {:.1} s per cell, median of {} runs, threads {:?}, {} workloads",
+            cfg.keys,
+            cfg.cell.as_secs_f64(),
+            cfg.runs,
+            cfg.threads,
+            workloads.len()
+        ),
+    };
+    let md = markdown(&results, &ctx, "benchmarks.svg");
+    print!("{md}");
+    if cfg.write {
+        let svg = chart(&results);
+        let written = std::fs::create_dir_all(&cfg.out_dir)
+            .and_then(|()| std::fs::write(cfg.out_dir.join("benchmarks.md"), &md))
+            .and_then(|()| std::fs::write(cfg.out_dir.join("benchmarks.svg"), svg));
+        if let Err(err) = written {
+            eprintln!(
+                "could not write the report to {}: {err}",
+                cfg.out_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        eprintln!(
+            "wrote {0}/benchmarks.md and {0}/benchmarks.svg",
+            cfg.out_dir.display()
+        );
+    }
+    eprintln!("done in {:.0} s", began.elapsed().as_secs_f64());
+    ExitCode::SUCCESS
+}

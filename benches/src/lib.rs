@@ -1,0 +1,19 @@
+//! The benchmark harness of the `masstree` workspace.
+//!
+//! One library shared by the criterion suites (`benches/`) and the `throughput` runner behind
+//! `cargo xtask bench`: the maps under test behind one [`contenders::Contender`] trait, key sets
+//! and operation traces ([`keys`], [`workloads`], [`zipf`]), the multi-threaded driver
+//! ([`driver`]), the memory-per-key measurement ([`memory`], [`alloc_counter`]) and the report
+//! writers ([`report`], [`svg`]).
+
+pub mod alloc_counter;
+pub mod contenders;
+pub mod driver;
+pub mod keys;
+pub mod machine;
+pub mod memory;
+pub mod report;
+pub mod rng;
+pub mod svg;
+pub mod workloads;
+pub mod zipf;
