@@ -19,6 +19,7 @@
 use crate::reach::reach_leaf;
 use crate::search::class_order;
 use crate::tree::RawTree;
+use arrayvec::ArrayVec;
 use core::cmp::Ordering;
 use core::marker::PhantomData;
 use core::ops::Bound;
@@ -66,22 +67,14 @@ impl Entry {
     }
 }
 
-/// A validated copy of one leaf's live slots.
+/// A validated copy of one leaf's live slots, in key order.
 struct Snapshot {
-    entries: [Entry; WIDTH],
-    len: usize,
+    entries: ArrayVec<Entry, WIDTH>,
     next: *mut Leaf,
     low_bound: u64,
 }
 
 impl Snapshot {
-    const EMPTY: Entry = Entry {
-        ikey: 0,
-        keylen: 0,
-        value: core::ptr::null_mut(),
-        suffix: core::ptr::null(),
-    };
-
     /// Reads `leaf` until a read validates; `None` if the leaf was unlinked.
     fn take(leaf: &Leaf) -> Option<Self> {
         loop {
@@ -91,14 +84,13 @@ impl Snapshot {
             }
             let perm = leaf.permutation();
             let mut snap = Snapshot {
-                entries: [Self::EMPTY; WIDTH],
-                len: perm.len(),
+                entries: ArrayVec::new(),
                 next: leaf.next(),
                 low_bound: leaf.low_bound(),
             };
-            for (i, slot) in perm.iter().enumerate() {
+            for slot in perm.iter() {
                 let keylen = leaf.keylen(slot);
-                snap.entries[i] = Entry {
+                snap.entries.push(Entry {
                     ikey: leaf.ikey(slot),
                     keylen,
                     value: leaf.value(slot),
@@ -107,7 +99,7 @@ impl Snapshot {
                     } else {
                         core::ptr::null()
                     },
-                };
+                });
             }
             if !leaf.version().has_changed(v) {
                 return Some(snap);
@@ -413,11 +405,11 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
 /// before the first entry, not before its entry bound).
 fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<Entry> {
     let snap = frame.snapshot.as_ref()?;
-    while frame.index < snap.len {
+    while frame.index < snap.entries.len() {
         let i = if D::FORWARD {
             frame.index
         } else {
-            snap.len - 1 - frame.index
+            snap.entries.len() - 1 - frame.index
         };
         frame.index += 1;
         let entry = snap.entries[i];
