@@ -19,6 +19,7 @@ mod free;
 mod get;
 mod layer;
 mod node_ref;
+mod prefetch;
 pub mod reach;
 mod remove;
 pub mod scan;

@@ -54,6 +54,7 @@ pub(crate) unsafe fn reach_leaf<'g>(
             // SAFETY: not a leaf, so an internode; live as above.
             let inode = unsafe { node_ref::internode(n) };
             let child = inode.child(inode.child_index(ikey));
+            crate::prefetch::prefetch_node(child);
             let child_version = if child.is_null() {
                 None
             } else {
