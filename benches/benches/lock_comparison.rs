@@ -1,4 +1,5 @@
-//! Criterion suite: our map against `Mutex<BTreeMap>` and `RwLock<BTreeMap>` on every workload,
+//! Criterion suite: our map against `Mutex<BTreeMap>` and `RwLock<BTreeMap>` on every workload
+//! (scans included: `full_scan`, `range_100_fwd`, `range_100_rev`, `ycsb_e`),
 //! at each thread count of `common::THREADS`. Run: `cargo bench -p masstree-benches --bench
 //! lock_comparison [-- FILTER]`.
 // `criterion_group!` generates an undocumented public function.

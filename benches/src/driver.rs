@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::contenders::Contender;
 use crate::keys::KeySet;
-use crate::workloads::{Op, Preload, decode};
+use crate::workloads::{Op, Preload, SCAN_LEN, decode, short_scan_len};
 
 /// Operations between two checks of the stop flag; also how long a session (a pinned guard) is
 /// held before it is dropped and re-created.
@@ -17,7 +17,7 @@ pub const BATCH: usize = 256;
 pub fn preload<C: Contender>(map: &C, keys: &KeySet, preload: Preload) {
     let step = match preload {
         Preload::All => 1,
-        Preload::Even => 2,
+        Preload::Even | Preload::EvenInsertOdd => 2,
     };
     let mut session = map.session();
     for (n, i) in (0..keys.count()).step_by(step).enumerate() {
@@ -28,11 +28,22 @@ pub fn preload<C: Contender>(map: &C, keys: &KeySet, preload: Preload) {
     }
 }
 
+/// Does trace entry `entry`, found at position `at` of its trace (which sets a YCSB-E scan's
+/// length).
 #[inline(always)]
-fn apply<C: Contender>(map: &C, session: &C::Session<'_>, keys: &KeySet, entry: u32) {
+fn apply<C: Contender>(map: &C, session: &C::Session<'_>, keys: &KeySet, entry: u32, at: usize) {
     let (op, index) = decode(entry);
     let key = keys.key(index);
     match op {
+        Op::Scan => {
+            black_box(map.scan(session, Some(key), SCAN_LEN));
+        }
+        Op::ScanRev => {
+            black_box(map.scan_rev(session, Some(key), SCAN_LEN));
+        }
+        Op::ScanShort => {
+            black_box(map.scan(session, Some(key), short_scan_len(at)));
+        }
         Op::Get => {
             black_box(map.get(session, key));
         }
@@ -68,7 +79,7 @@ pub fn steady_for<C: Contender>(
                     while !stop.load(Ordering::Relaxed) {
                         let session = map.session();
                         for _ in 0..BATCH {
-                            apply(map, &session, keys, trace[at]);
+                            apply(map, &session, keys, trace[at], at);
                             at = if at + 1 == trace.len() { 0 } else { at + 1 };
                         }
                         ops += BATCH as u64;
@@ -110,9 +121,81 @@ pub fn steady_ops<C: Contender>(
                     for _ in 0..batches {
                         let session = map.session();
                         for _ in 0..BATCH {
-                            apply(map, &session, keys, trace[at]);
+                            apply(map, &session, keys, trace[at], at);
                             at = if at + 1 == trace.len() { 0 } else { at + 1 };
                         }
+                    }
+                })
+            })
+            .collect();
+        start.wait();
+        let began = Instant::now();
+        for w in workers {
+            w.join().expect("worker panicked");
+        }
+        began.elapsed()
+    })
+}
+
+/// One full ascending scan of `map` in a fresh session; returns the keys read.
+#[inline]
+fn full_scan<C: Contender>(map: &C) -> u64 {
+    let session = map.session();
+    let scanned = map
+        .scan(&session, None, usize::MAX)
+        .expect("full scans run only on maps with ordered scans");
+    black_box(scanned.sum);
+    scanned.entries as u64
+}
+
+/// Each of `threads` threads scans the whole map over and over until `duration` has passed
+/// (a scan in progress is finished); returns the keys read by all threads and the time from
+/// the common start to the last thread's end.
+pub fn full_scans_for<C: Contender>(
+    map: &C,
+    threads: usize,
+    duration: Duration,
+) -> (u64, Duration) {
+    let stop = AtomicBool::new(false);
+    let start = Barrier::new(threads + 1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (stop, start) = (&stop, &start);
+                scope.spawn(move || {
+                    let mut keys = 0u64;
+                    start.wait();
+                    while !stop.load(Ordering::Relaxed) {
+                        keys += full_scan(map);
+                    }
+                    keys
+                })
+            })
+            .collect();
+        start.wait();
+        let began = Instant::now();
+        std::thread::sleep(duration);
+        stop.store(true, Ordering::Relaxed);
+        let keys = workers
+            .into_iter()
+            .map(|w| w.join().expect("worker panicked"))
+            .sum();
+        (keys, began.elapsed())
+    })
+}
+
+/// Each of `threads` threads scans the whole map `scans_per_thread` times; returns the wall time
+/// from the common start to the last thread's end (for criterion's `iter_custom`).
+pub fn full_scans_ops<C: Contender>(map: &C, threads: usize, scans_per_thread: u64) -> Duration {
+    let start = Barrier::new(threads + 1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let start = &start;
+                scope.spawn(move || {
+                    start.wait();
+                    for _ in 0..scans_per_thread {
+                        black_box(full_scan(map));
                     }
                 })
             })
@@ -180,6 +263,7 @@ mod tests {
             let crate::workloads::Shape::Steady { preload: p, .. } = w.shape else {
                 continue;
             };
+            assert!(w.runs_on::<Ours>());
             let map = Ours::new();
             preload(&map, &keys, p);
             for threads in [1, 2] {
@@ -189,6 +273,22 @@ mod tests {
                 assert!(steady_ops(&map, &keys, &traces, 1000) > Duration::ZERO);
             }
         }
+    }
+
+    #[test]
+    fn ycsb_e_grows_the_map_and_full_scans_read_every_key() {
+        let keys = KeySet::new(KeyKind::Ycsb, 2000);
+        let w = catalogue().into_iter().find(|w| w.id == "ycsb_e").unwrap();
+        let map = Ours::new();
+        preload(&map, &keys, Preload::EvenInsertOdd);
+        assert_eq!(map.len(), 1000);
+        let traces = w.traces(keys.count(), 2);
+        assert!(steady_ops(&map, &keys, &traces, 2000) > Duration::ZERO);
+        assert!(map.len() > 1000, "inserts added keys");
+        let n = map.len() as u64;
+        let (read, time) = full_scans_for(&map, 2, Duration::from_millis(20));
+        assert!(read >= 2 * n && read % n == 0 && time >= Duration::from_millis(20));
+        assert!(full_scans_ops(&SkipList::new(), 2, 3) > Duration::ZERO);
     }
 
     #[test]

@@ -3,12 +3,18 @@
 //! Steady workloads load their keys, then replay a per-thread trace of pre-drawn operations
 //! (drawing random numbers inside the timed loop would add the generator's cost to every map
 //! and shrink the differences between them). Build workloads insert every key into an empty map.
+//! Full-scan workloads load every key, then iterate the whole map again and again.
+//!
+//! Scans: a trace entry can ask for a scan of [`SCAN_LEN`] entries from its key (ascending or
+//! descending), or for YCSB-E's short scan of 1..=[`SCAN_LEN`] entries; one such operation is one
+//! scan, however many entries it reads.
 
+use crate::contenders::{Contender, ScanSupport};
 use crate::keys::KeyKind;
 use crate::rng::Rng;
 use crate::zipf::{YCSB_THETA, Zipf};
 
-/// Operations a trace entry can ask for (the top two bits of the entry).
+/// Operations a trace entry can ask for (the top three bits of the entry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     /// `get`.
@@ -19,10 +25,27 @@ pub enum Op {
     Insert = 2,
     /// `remove`.
     Remove = 3,
+    /// An ascending scan of [`SCAN_LEN`] entries from the key.
+    Scan = 4,
+    /// A descending scan of [`SCAN_LEN`] entries from the key.
+    ScanRev = 5,
+    /// YCSB-E's scan: ascending from the key, 1..=[`SCAN_LEN`] entries (uniform; the length is
+    /// [`short_scan_len`] of the entry's position in the trace).
+    ScanShort = 6,
+}
+
+/// Entries read by a range scan (and the most read by a YCSB-E scan, YCSB's `maxscanlength`).
+pub const SCAN_LEN: usize = 100;
+
+/// The length of the YCSB-E scan at trace position `at`: 1..=[`SCAN_LEN`], each length once in
+/// every [`SCAN_LEN`] consecutive positions (so uniform, and independent of the key drawn).
+#[inline]
+pub fn short_scan_len(at: usize) -> usize {
+    1 + (at * 37) % SCAN_LEN
 }
 
 /// Bits of a trace entry that hold the key index.
-pub const INDEX_MASK: u32 = (1 << 30) - 1;
+pub const INDEX_MASK: u32 = (1 << 29) - 1;
 
 /// Entries in each thread's trace; replayed cyclically.
 pub const TRACE_LEN: usize = 1 << 18;
@@ -30,11 +53,14 @@ pub const TRACE_LEN: usize = 1 << 18;
 /// Decodes a trace entry.
 #[inline]
 pub fn decode(entry: u32) -> (Op, usize) {
-    let op = match entry >> 30 {
+    let op = match entry >> 29 {
         0 => Op::Get,
         1 => Op::Update,
         2 => Op::Insert,
-        _ => Op::Remove,
+        3 => Op::Remove,
+        4 => Op::Scan,
+        5 => Op::ScanRev,
+        _ => Op::ScanShort,
     };
     (op, (entry & INDEX_MASK) as usize)
 }
@@ -50,6 +76,10 @@ pub struct Mix {
     pub insert: u32,
     /// `remove`s.
     pub remove: u32,
+    /// Scans, of the kind `scan_op` says.
+    pub scan: u32,
+    /// [`Op::Scan`], [`Op::ScanRev`] or [`Op::ScanShort`].
+    pub scan_op: Op,
 }
 
 impl Mix {
@@ -63,7 +93,23 @@ impl Mix {
             update,
             insert: 0,
             remove: 0,
+            scan: 0,
+            scan_op: Op::Scan,
         }
+    }
+
+    /// Only scans of one kind.
+    pub const fn scans(scan_op: Op) -> Self {
+        Self {
+            scan: 100,
+            scan_op,
+            ..Self::get_update(0, 0)
+        }
+    }
+
+    /// Whether the mix writes nothing.
+    pub fn is_read_only(self) -> bool {
+        self.get + self.scan == 100
     }
 
     fn op(self, roll: u32) -> Op {
@@ -73,8 +119,10 @@ impl Mix {
             Op::Update
         } else if roll < self.get + self.update + self.insert {
             Op::Insert
-        } else {
+        } else if roll < self.get + self.update + self.insert + self.remove {
             Op::Remove
+        } else {
+            self.scan_op
         }
     }
 }
@@ -95,6 +143,10 @@ pub enum Preload {
     All,
     /// Those with an even index (half), so removes and inserts both find work.
     Even,
+    /// Those with an even index (half); every operation but `insert` draws a loaded (even) key,
+    /// and `insert`s draw uniformly among the others (odd), so they add keys, as YCSB's inserts
+    /// add records (until a trace wraps around and repeats its inserts as replacements).
+    EvenInsertOdd,
 }
 
 /// What a workload does.
@@ -111,6 +163,9 @@ pub enum Shape {
     },
     /// Insert every key into an empty map; threads take contiguous stripes of the key indexes.
     Build,
+    /// Load every key, then each operation (each thread) iterates the whole map in ascending
+    /// order; measured in keys read per second.
+    FullScan,
 }
 
 /// One workload.
@@ -138,27 +193,72 @@ impl Workload {
 
     /// Whether this workload reads only (its map can be shared by every run).
     pub fn is_read_only(&self) -> bool {
-        matches!(self.shape, Shape::Steady { mix, .. } if mix == Mix::READ_ONLY)
+        match self.shape {
+            Shape::Steady { mix, .. } => mix.is_read_only(),
+            Shape::FullScan => true,
+            Shape::Build => false,
+        }
+    }
+
+    /// Which ordered scans this workload needs of a map: none, ascending, or both directions.
+    pub fn scans_needed(&self) -> ScanSupport {
+        match self.shape {
+            Shape::Steady { mix, .. } if mix.scan > 0 && mix.scan_op == Op::ScanRev => {
+                ScanSupport::Both
+            }
+            Shape::Steady { mix, .. } if mix.scan > 0 => ScanSupport::Forward,
+            Shape::FullScan => ScanSupport::Forward,
+            _ => ScanSupport::None,
+        }
+    }
+
+    /// Whether contender `C` can run this workload (its keys, its scans); n/a otherwise.
+    pub fn runs_on<C: Contender>(&self) -> bool {
+        let len = self.keys.key_len();
+        let scans = match self.scans_needed() {
+            ScanSupport::None => true,
+            ScanSupport::Forward => C::SCANS.forward() && C::scans_keys_of(len),
+            ScanSupport::Both => C::SCANS.reverse() && C::scans_keys_of(len),
+        };
+        C::supports(len) && scans
+    }
+
+    /// What one operation of this workload is, for names and reports.
+    pub fn unit(&self) -> &'static str {
+        match self.shape {
+            Shape::FullScan => "Mkeys/s",
+            Shape::Steady { mix, .. } if mix.scan == 100 => "Mscans/s",
+            _ => "Mops/s",
+        }
     }
 
     /// Per-thread traces for `threads` threads over a set of `n` keys (steady workloads only).
     pub fn traces(&self, n: usize, threads: usize) -> Vec<Vec<u32>> {
-        let Shape::Steady { mix, dist, .. } = self.shape else {
+        let Shape::Steady { mix, dist, preload } = self.shape else {
             return Vec::new();
         };
         assert!(n <= INDEX_MASK as usize, "too many keys for a trace entry");
-        let zipf = (dist == Dist::Zipf).then(|| Zipf::new(n as u64, YCSB_THETA));
+        // `EvenInsertOdd` draws among the n/2 loaded keys, then maps the draw to a key index.
+        let grow = preload == Preload::EvenInsertOdd;
+        let drawn = if grow { (n / 2).max(1) } else { n } as u64;
+        let zipf = (dist == Dist::Zipf).then(|| Zipf::new(drawn, YCSB_THETA));
         (0..threads)
             .map(|t| {
                 let mut rng = Rng::new(0x5eed ^ (t as u64) << 32 ^ n as u64);
                 (0..TRACE_LEN)
                     .map(|_| {
-                        let index = match &zipf {
+                        let mut index = match &zipf {
                             Some(z) => z.item(&mut rng),
-                            None => rng.below(n as u64),
-                        } as u32;
+                            None => rng.below(drawn),
+                        };
                         let op = mix.op(rng.below(100) as u32);
-                        (op as u32) << 30 | index
+                        if grow {
+                            index = match op {
+                                Op::Insert => (2 * rng.below(drawn) + 1).min(n as u64 - 1),
+                                _ => 2 * index,
+                            };
+                        }
+                        (op as u32) << 29 | index as u32
                     })
                     .collect()
             })
@@ -238,9 +338,9 @@ pub fn catalogue() -> Vec<Workload> {
     });
     let churn = Mix {
         get: 25,
-        update: 0,
         insert: 25,
         remove: 50,
+        ..Mix::get_update(0, 0)
     };
     all.push(Workload::steady(
         "remove-heavy 50/25/25 remove/insert/get",
@@ -275,10 +375,45 @@ pub fn catalogue() -> Vec<Workload> {
         Zipf,
         Preload::All,
     ));
-    // SCANS JOIN HERE: YCSB-E (95% short range scans from a Zipfian start key, 5% inserts) and
-    // the scan workloads (full forward, reverse, prefix) are added once `MassTree::range`/`iter`
-    // land. They need a `scan` method on `Contender` (contenders.rs), with each peer's range API
-    // (BTreeMap/TreeIndex/SkipMap `range`, congee `range`, masstree 0.9.5 `scan`).
+    // Scans (`Contender::scan`/`scan_rev`, each peer's range API; n/a where a map has none).
+    // Range scans: a uniformly random loaded key, then SCAN_LEN entries; one op = one scan.
+    all.push(Workload::steady(
+        "range 100 fwd (Mscans/s)",
+        "range_100_fwd",
+        k8,
+        Mix::scans(Op::Scan),
+        Uniform,
+        Preload::All,
+    ));
+    all.push(Workload::steady(
+        "range 100 rev (Mscans/s)",
+        "range_100_rev",
+        k8,
+        Mix::scans(Op::ScanRev),
+        Uniform,
+        Preload::All,
+    ));
+    all.push(Workload {
+        name: "full scan (Mkeys/s)".to_owned(),
+        id: "full_scan".to_owned(),
+        keys: k8,
+        shape: Shape::FullScan,
+    });
+    // YCSB-E: 95% scans of 1..=100 entries from a Zipfian loaded key, 5% inserts of new keys.
+    let ycsb_e = Mix {
+        insert: 5,
+        scan: 95,
+        scan_op: Op::ScanShort,
+        ..Mix::get_update(0, 0)
+    };
+    all.push(Workload::steady(
+        "YCSB-E 95/5 scan/insert",
+        "ycsb_e",
+        ycsb,
+        ycsb_e,
+        Zipf,
+        Preload::EvenInsertOdd,
+    ));
     all
 }
 
@@ -302,6 +437,10 @@ mod tests {
             "ycsb_a",
             "ycsb_b",
             "ycsb_c",
+            "range_100_fwd",
+            "range_100_rev",
+            "full_scan",
+            "ycsb_e",
         ] {
             assert!(names.contains(&id), "{id} missing");
         }
@@ -327,5 +466,58 @@ mod tests {
         assert!((share - 0.10).abs() < 0.01, "{share}");
         assert!(traces[1].iter().all(|&e| decode(e).1 < 1000));
         assert_ne!(traces[0], traces[1], "threads draw different streams");
+    }
+
+    #[test]
+    fn ycsb_e_scans_loaded_keys_and_inserts_new_ones() {
+        let w = catalogue().into_iter().find(|w| w.id == "ycsb_e").unwrap();
+        assert_eq!(w.scans_needed(), ScanSupport::Forward);
+        assert!(!w.is_read_only());
+        let trace = &w.traces(1001, 1)[0];
+        let (mut scans, mut inserts) = (0usize, 0usize);
+        for &e in trace {
+            let (op, index) = decode(e);
+            assert!(index < 1001);
+            match op {
+                Op::ScanShort => {
+                    scans += 1;
+                    assert_eq!(index % 2, 0, "scans start at loaded keys");
+                }
+                Op::Insert => {
+                    inserts += 1;
+                    assert_eq!(index % 2, 1, "inserts add keys");
+                }
+                other => panic!("{other:?} in YCSB-E"),
+            }
+        }
+        let share = inserts as f64 / (scans + inserts) as f64;
+        assert!((share - 0.05).abs() < 0.01, "{share}");
+        let lens: Vec<usize> = (0..SCAN_LEN).map(short_scan_len).collect();
+        let mut sorted = lens.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            (1..=SCAN_LEN).collect::<Vec<_>>(),
+            "uniform 1..=100"
+        );
+    }
+
+    #[test]
+    fn scan_workloads_say_what_they_need() {
+        let all = catalogue();
+        let by_id = |id: &str| all.iter().find(|w| w.id == id).unwrap();
+        assert_eq!(by_id("range_100_rev").scans_needed(), ScanSupport::Both);
+        assert_eq!(by_id("range_100_fwd").scans_needed(), ScanSupport::Forward);
+        assert_eq!(by_id("full_scan").unit(), "Mkeys/s");
+        assert_eq!(by_id("range_100_fwd").unit(), "Mscans/s");
+        assert_eq!(by_id("lookup_8B").scans_needed(), ScanSupport::None);
+        assert!(by_id("range_100_fwd").is_read_only() && by_id("lookup_8B").is_read_only());
+        assert!(by_id("range_100_rev").runs_on::<crate::contenders::Ours>());
+        assert!(!by_id("range_100_rev").runs_on::<crate::contenders::Congee>());
+        assert!(by_id("range_100_fwd").runs_on::<crate::contenders::Congee>());
+        assert!(!by_id("ycsb_e").runs_on::<crate::contenders::Congee>());
+        assert!(!by_id("ycsb_e").runs_on::<crate::contenders::Seed>());
+        assert!(by_id("range_100_rev").runs_on::<crate::contenders::Seed>());
+        assert!(by_id("ycsb_a").runs_on::<crate::contenders::Seed>());
     }
 }

@@ -1,13 +1,15 @@
 //! What both criterion suites share: the short configuration, the thread counts, and the loop
-//! that puts every workload of the catalogue through each contender of a lineup.
+//! that puts every workload of the catalogue through each contender of a lineup (the scan
+//! workloads included: `range_100_fwd`/`range_100_rev` count scans, `full_scan` counts keys;
+//! contenders without the scans a workload needs are left out of its group).
 
 use std::time::Duration;
 
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, measurement::WallTime};
 use masstree_benches::contenders::{Contender, Lineup, Visitor, for_each};
-use masstree_benches::driver::{build, preload, steady_ops};
+use masstree_benches::driver::{build, full_scans_ops, preload, steady_ops};
 use masstree_benches::keys::KeySet;
-use masstree_benches::workloads::{Shape, Workload, catalogue};
+use masstree_benches::workloads::{Preload, Shape, Workload, catalogue};
 
 /// Thread counts; a list, so a bigger machine can add 4, 8, 16.
 pub const THREADS: &[usize] = &[1, 2];
@@ -35,7 +37,7 @@ struct Bench<'a, 'c> {
 
 impl Visitor for Bench<'_, '_> {
     fn visit<C: Contender>(&mut self) {
-        if !C::supports(self.keys.key_len()) {
+        if !self.workload.runs_on::<C>() {
             return;
         }
         match self.workload.shape {
@@ -62,17 +64,31 @@ impl Visitor for Bench<'_, '_> {
                     });
                 }
             }
+            Shape::FullScan => {
+                let map = C::new();
+                preload(&map, self.keys, Preload::All);
+                for &threads in THREADS {
+                    let id = BenchmarkId::new(C::NAME, format!("{threads}t"));
+                    self.group.bench_function(id, |b| {
+                        b.iter_custom(|iters| {
+                            full_scans_ops(&map, threads, iters.div_ceil(threads as u64))
+                        });
+                    });
+                }
+            }
         }
     }
 }
 
 /// Benchmarks every workload on every contender of `lineup`, one criterion group per workload
-/// (throughput in operations, so reports read as ops/s).
+/// (throughput in operations, so reports read as ops/s; scans for the range scans, keys read
+/// for the full scan).
 pub fn suite(c: &mut Criterion, lineup: Lineup) {
     for workload in catalogue() {
         let (n, per_iter) = match workload.shape {
             Shape::Steady { .. } => (STEADY_KEYS, 1),
             Shape::Build => (BUILD_KEYS, BUILD_KEYS as u64),
+            Shape::FullScan => (STEADY_KEYS, STEADY_KEYS as u64),
         };
         let keys = KeySet::new(workload.keys, n);
         let traces: Vec<Vec<Vec<u32>>> = THREADS.iter().map(|&t| workload.traces(n, t)).collect();

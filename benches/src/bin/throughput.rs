@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use masstree_benches::alloc_counter::CountingAlloc;
 use masstree_benches::contenders::{Contender, Lineup, Visitor, for_each, names};
-use masstree_benches::driver::{build, preload, steady_for};
+use masstree_benches::driver::{build, full_scans_for, preload, steady_for};
 use masstree_benches::keys::KeySet;
 use masstree_benches::report::{Context, Results, Row, chart, markdown};
-use masstree_benches::workloads::{Shape, Workload, catalogue};
+use masstree_benches::workloads::{Preload, Shape, Workload, catalogue};
 use masstree_benches::{machine, memory};
 
 /// Every contender allocates through this, so they all run on the same (system) allocator.
@@ -107,7 +107,8 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// Runs one workload on every contender; `cells[t][c]` is Mops/s at thread count `t`.
+/// Runs one workload on every contender; `cells[t][c]` is millions of operations (of the
+/// workload's unit: ops, scans, or keys read by full scans) per second at thread count `t`.
 struct RunWorkload<'a> {
     workload: &'a Workload,
     keys: &'a KeySet,
@@ -118,7 +119,7 @@ struct RunWorkload<'a> {
 
 impl Visitor for RunWorkload<'_> {
     fn visit<C: Contender>(&mut self) {
-        if !C::supports(self.keys.key_len()) {
+        if !self.workload.runs_on::<C>() {
             for cells in &mut self.cells {
                 cells.push(None);
             }
@@ -152,6 +153,21 @@ impl Visitor for RunWorkload<'_> {
                                 ops += self.keys.count();
                             }
                             ops as f64 / time.as_secs_f64() / 1e6
+                        })
+                        .collect();
+                    let m = median(runs);
+                    line += &format!(" {threads}t {m:>7.2}");
+                    self.cells[t].push(Some(m));
+                }
+            }
+            Shape::FullScan => {
+                let map = C::new();
+                preload(&map, self.keys, Preload::All);
+                for (t, &threads) in self.cfg.threads.iter().enumerate() {
+                    let runs = (0..self.cfg.runs)
+                        .map(|_| {
+                            let (keys, time) = full_scans_for(&map, threads, self.cfg.cell);
+                            keys as f64 / time.as_secs_f64() / 1e6
                         })
                         .collect();
                     let m = median(runs);

@@ -12,6 +12,7 @@
 //!
 //! This crate is the engine behind the `masstree` facade; most users want that crate.
 
+mod batch;
 mod check;
 mod counter;
 mod destroy;

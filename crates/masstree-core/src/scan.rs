@@ -75,22 +75,27 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    /// Reads `leaf` until a read validates; `None` if the leaf was unlinked.
-    fn take(leaf: &Leaf) -> Option<Self> {
+    const EMPTY: Snapshot = Snapshot {
+        entries: ArrayVec::new_const(),
+        next: core::ptr::null_mut(),
+        low_bound: 0,
+    };
+
+    /// Reads `leaf` into `self` (in place: no copy of the entries) until a read validates;
+    /// `false` if the leaf was unlinked.
+    fn fill(&mut self, leaf: &Leaf) -> bool {
         loop {
             let v = leaf.version().stable();
             if v.is_deleted() {
-                return None;
+                return false;
             }
             let perm = leaf.permutation();
-            let mut snap = Snapshot {
-                entries: ArrayVec::new(),
-                next: leaf.next(),
-                low_bound: leaf.low_bound(),
-            };
+            self.entries.clear();
+            self.next = leaf.next();
+            self.low_bound = leaf.low_bound();
             for slot in perm.iter() {
                 let keylen = leaf.keylen(slot);
-                snap.entries.push(Entry {
+                self.entries.push(Entry {
                     ikey: leaf.ikey(slot),
                     keylen,
                     value: leaf.value(slot),
@@ -102,7 +107,14 @@ impl Snapshot {
                 });
             }
             if !leaf.version().has_changed(v) {
-                return Some(snap);
+                // The values are read next, one per key, from scattered boxes: start all their
+                // cache misses now so they overlap instead of queueing one after another.
+                for entry in &self.entries {
+                    if entry.keylen != KEYLEN_LAYER {
+                        crate::prefetch::prefetch_line(entry.value);
+                    }
+                }
+                return true;
             }
         }
     }
@@ -112,8 +124,10 @@ impl Snapshot {
 struct Frame {
     /// The layer's entry node (its first leaf, or layer 0's root pointer).
     root: *mut NodeHeader,
-    /// The snapshot being emitted, or `None` when the frame must (re)locate its leaf.
-    snapshot: Option<Snapshot>,
+    /// The snapshot being emitted, valid while `located`.
+    snapshot: Snapshot,
+    /// Whether `snapshot` holds a leaf; otherwise the frame must (re)locate one.
+    located: bool,
     /// Next index into the snapshot, counted in the scan's direction.
     index: usize,
     /// The last position processed in this layer.
@@ -186,6 +200,7 @@ pub struct ScanCursor<'g, V, D: Direction> {
     start: KeyBound,
     end: KeyBound,
     past_start: bool,
+    emitted: bool,
     done: bool,
     _marker: PhantomData<(&'g V, D)>,
 }
@@ -201,7 +216,8 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     ) -> Self {
         let frame = Frame {
             root: tree.root(),
-            snapshot: None,
+            snapshot: Snapshot::EMPTY,
+            located: false,
             index: 0,
             position: None,
             bound: start.key().map(position_of),
@@ -224,14 +240,15 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
             start,
             end,
             past_start: false,
+            emitted: false,
             done: empty,
             _marker: PhantomData,
         }
     }
 
-    /// The last key returned (empty before the first).
-    pub fn key(&self) -> &[u8] {
-        self.key.as_bytes()
+    /// The last key returned, or `None` before the first.
+    pub fn last_key(&self) -> Option<&[u8]> {
+        self.emitted.then(|| self.key.as_bytes())
     }
 
     /// Whether the cursor has ended.
@@ -262,6 +279,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 self.done = true;
                 return None;
             }
+            self.emitted = true;
             // SAFETY: `value` came from a validated snapshot of a live slot while the guard
             // (`'g`) is pinned; values are freed only through the reclaimer.
             return Some((self.key.as_bytes(), unsafe { &*value.cast::<V>() }));
@@ -276,7 +294,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 self.done = true;
                 return None;
             };
-            if frame.snapshot.is_none() && !locate::<D>(frame) {
+            if !frame.located && !locate::<D>(frame) {
                 // The layer was removed under us: it holds nothing now.
                 self.frames.pop();
                 if self.frames.is_empty() {
@@ -287,25 +305,24 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
             }
             let Some(entry) = next_in_snapshot::<D>(frame) else {
                 // This leaf is exhausted: move to the neighbour in scan order.
-                let snap = frame.snapshot.take().expect("located");
+                let (next, low_bound) = (frame.snapshot.next, frame.snapshot.low_bound);
+                frame.index = 0;
                 let more = if D::FORWARD {
-                    if snap.next.is_null() {
+                    if next.is_null() {
                         false
                     } else {
                         // SAFETY: a `next` read inside a validated snapshot names a leaf that was
                         // live then; we are pinned, so it is still allocated.
                         // If it was unlinked, `locate` re-descends to our position instead.
-                        if let Some(next) = Snapshot::take(unsafe { &*snap.next }) {
-                            frame.snapshot = Some(next);
-                            frame.index = 0;
-                        }
+                        frame.located = frame.snapshot.fill(unsafe { &*next });
                         true
                     }
-                } else if snap.low_bound == 0 {
+                } else if low_bound == 0 {
                     false
                 } else {
                     // The leaf holding the slices just below this one's range.
-                    frame.seek = Some(snap.low_bound - 1);
+                    frame.located = false;
+                    frame.seek = Some(low_bound - 1);
                     true
                 };
                 if !more {
@@ -337,7 +354,8 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                     });
                     self.frames.push(Frame {
                         root: entry.value.cast(),
-                        snapshot: None,
+                        snapshot: Snapshot::EMPTY,
+                        located: false,
                         index: 0,
                         position: None,
                         bound,
@@ -381,9 +399,10 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
             return false;
         };
         loop {
-            let Some(snap) = Snapshot::take(leaf) else {
+            if !frame.snapshot.fill(leaf) {
                 continue 'descend; // unlinked meanwhile
-            };
+            }
+            let snap = &frame.snapshot;
             // The leaf may have split after the descent: keys at or below the target may now be
             // in right siblings. Forward scans reach them through `next` anyway; a reverse scan
             // must start at the leaf that holds the target (B-link hop).
@@ -394,7 +413,7 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
                 leaf = unsafe { &*snap.next };
                 continue;
             }
-            frame.snapshot = Some(snap);
+            frame.located = true;
             frame.index = 0;
             return true;
         }
@@ -404,7 +423,7 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
 /// The next entry of the frame's snapshot in scan order that lies beyond its position (and,
 /// before the first entry, not before its entry bound).
 fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<Entry> {
-    let snap = frame.snapshot.as_ref()?;
+    let snap = &frame.snapshot;
     while frame.index < snap.entries.len() {
         let i = if D::FORWARD {
             frame.index

@@ -95,6 +95,23 @@ impl<V, R: Reclaim> MassTree<V, R> {
         self.raw.get(key, self.check(guard))
     }
 
+    /// The values of several keys, in order: the same answers as [`MassTree::get`] for each,
+    /// faster on large trees because the descents of up to 16 keys run overlapped (their
+    /// cache misses are in flight together).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map = MassTree::new();
+    /// let m = map.pin();
+    /// m.insert(b"a", 1);
+    /// m.insert(b"c", 3);
+    /// assert_eq!(m.get_many(&[b"a", b"b", b"c"]), [Some(&1), None, Some(&3)]);
+    /// ```
+    pub fn get_many<'g>(&'g self, keys: &[&[u8]], guard: &'g R::Guard<'_>) -> Vec<Option<&'g V>> {
+        self.raw.get_many(keys, self.check(guard))
+    }
+
     /// Whether `key` is present.
     #[inline]
     pub fn contains_key(&self, key: &[u8], guard: &R::Guard<'_>) -> bool {

@@ -32,6 +32,11 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
         self.map.get(key, &self.guard)
     }
 
+    /// See [`MassTree::get_many`].
+    pub fn get_many(&self, keys: &[&[u8]]) -> Vec<Option<&V>> {
+        self.map.get_many(keys, &self.guard)
+    }
+
     /// See [`MassTree::contains_key`].
     #[inline]
     pub fn contains_key(&self, key: &[u8]) -> bool {

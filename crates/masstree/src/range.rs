@@ -19,11 +19,10 @@ use masstree_core::{RawTree, Reclaim};
 /// [`MassTree::prefix`]: crate::MassTree::prefix
 /// [`MapRef`]: crate::MapRef
 pub struct Range<'g, V> {
+    /// The two ends; each stops at the last key the other returned (kept in the other's key
+    /// buffer), so they never cross.
     front: ScanCursor<'g, V, Forward>,
     back: ScanCursor<'g, V, Reverse>,
-    /// The last key each end returned, so the ends stop where they meet.
-    front_last: Option<Key>,
-    back_last: Option<Key>,
 }
 
 impl<'g, V> Range<'g, V> {
@@ -46,8 +45,6 @@ impl<'g, V> Range<'g, V> {
                 KeyBound::from_bound(end),
                 KeyBound::from_bound(start),
             ),
-            front_last: None,
-            back_last: None,
         }
     }
 }
@@ -56,33 +53,23 @@ impl<'g, V> Iterator for Range<'g, V> {
     type Item = (Key, &'g V);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let cursor = &mut self.front;
-        let (key, value) = cursor.next_entry()?;
-        if self.back_last.as_ref().is_some_and(|b| key >= b.as_bytes()) {
-            cursor.finish();
+        let (key, value) = self.front.next_entry()?;
+        if self.back.last_key().is_some_and(|b| key >= b) {
+            self.front.finish();
             return None;
         }
-        let key = Key::new(key);
-        self.front_last = Some(key.clone());
-        Some((key, value))
+        Some((Key::new(key), value))
     }
 }
 
 impl<V> DoubleEndedIterator for Range<'_, V> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let cursor = &mut self.back;
-        let (key, value) = cursor.next_entry()?;
-        if self
-            .front_last
-            .as_ref()
-            .is_some_and(|f| key <= f.as_bytes())
-        {
-            cursor.finish();
+        let (key, value) = self.back.next_entry()?;
+        if self.front.last_key().is_some_and(|f| key <= f) {
+            self.back.finish();
             return None;
         }
-        let key = Key::new(key);
-        self.back_last = Some(key.clone());
-        Some((key, value))
+        Some((Key::new(key), value))
     }
 }
 
@@ -91,8 +78,8 @@ impl<V> core::iter::FusedIterator for Range<'_, V> {}
 impl<V> core::fmt::Debug for Range<'_, V> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Range")
-            .field("front_last", &self.front_last)
-            .field("back_last", &self.back_last)
+            .field("front", &self.front.last_key())
+            .field("back", &self.back.last_key())
             .finish_non_exhaustive()
     }
 }

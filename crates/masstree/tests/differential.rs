@@ -190,3 +190,24 @@ fn sequential_and_reverse_inserts_grow_the_tree() {
     }
     assert!(m.get(&(2 * n).to_be_bytes()).is_none());
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `get_many` gives exactly the answers of `get`, key by key, for present and absent keys.
+    #[test]
+    fn get_many_matches_get(keys in prop::collection::vec(key(), 0..if cfg!(miri) { 40 } else { 400 }),
+                            probes in prop::collection::vec(key(), 0..if cfg!(miri) { 20 } else { 100 })) {
+        let map = MassTree::new();
+        let m = map.pin();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i);
+        }
+        let all: Vec<&[u8]> = keys.iter().chain(&probes).map(Vec::as_slice).collect();
+        let batch = m.get_many(&all);
+        prop_assert_eq!(batch.len(), all.len());
+        for (k, got) in all.iter().zip(batch) {
+            prop_assert_eq!(got, m.get(k));
+        }
+    }
+}
