@@ -246,7 +246,9 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
         }
     }
 
-    /// The last key returned, or `None` before the first.
+    /// The last key returned, or `None` before the first. Once the cursor has ended, a key at
+    /// or beyond the end of its range (enough to stop the other end of a double-ended
+    /// iterator, which is what it is for).
     pub fn last_key(&self) -> Option<&[u8]> {
         self.emitted.then(|| self.key.as_bytes())
     }

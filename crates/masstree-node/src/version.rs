@@ -227,6 +227,7 @@ impl NodeVersion {
                     .compare_exchange_weak(raw, raw | LOCKED, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
             {
+                after_lock();
                 return NodeLock { version: self };
             }
             spin_hint();
@@ -243,7 +244,10 @@ impl NodeVersion {
         self.0
             .compare_exchange(raw, raw | LOCKED, Ordering::Acquire, Ordering::Relaxed)
             .ok()
-            .map(|_| NodeLock { version: self })
+            .map(|_| {
+                after_lock();
+                NodeLock { version: self }
+            })
     }
 
     /// Adopts the lock of a node created with [`NodeVersion::new_locked`].
@@ -287,6 +291,21 @@ impl NodeVersion {
         debug_assert!(raw & LOCKED != 0, "version bits changed without the lock");
         self.0.store(raw & !bits, Ordering::Relaxed);
     }
+}
+
+/// Orders everything this writer does under the lock after the versions it has seen.
+///
+/// Without it, a writer that refills a slot freed by *another* writer's removal (which bumped
+/// the version) could have its relaxed slot stores read by a reader whose version re-check still
+/// returns the version from before the removal: nothing would link the reader's acquire fence to
+/// this writer. With a release fence here, a reader that observes any store of this critical
+/// section synchronizes with this fence, and through the acquire CAS that took the lock, with
+/// the previous holder's unlock: its re-check sees that unlock's version or later. (A compiler
+/// fence on x86.) Found by review with a loom model; see `tests/loom.rs`
+/// `slot_refilled_by_another_writer_is_never_accepted_torn`.
+#[inline]
+fn after_lock() {
+    fence(Ordering::Release);
 }
 
 /// Proof that this thread holds a node's lock; dropping it unlocks, also during a panic.

@@ -6,7 +6,7 @@
 
 use loom::sync::Arc;
 use loom::thread;
-use masstree_node::sync::{AtomicU64, Ordering};
+use masstree_node::sync::{AtomicBool, AtomicU64, Ordering};
 use masstree_node::{Leaf, NodeVersion, Permutation};
 
 /// Data guarded by a version: two words a writer always sets equal.
@@ -146,5 +146,59 @@ fn dirty_update_of_published_slot_is_never_accepted_torn() {
             );
         }
         writer.join().unwrap();
+    });
+}
+
+/// Model 4: a slot freed by one writer's removal and refilled by *another* writer: a reader
+/// holding the permutation from before the removal never accepts the new key paired with the
+/// old value. Fails without the release fence taken with the lock (`NodeVersion::lock`).
+#[test]
+fn slot_refilled_by_another_writer_is_never_accepted_torn() {
+    let mut builder = loom::model::Builder::new();
+    builder.max_branches = 1_000_000;
+    builder.check(|| {
+        let leaf = Arc::new(Leaf::new(0, true));
+        {
+            let lock = leaf.version().lock();
+            leaf.set_slot(&lock, 0, 10, 8, 10 as *mut ());
+            leaf.set_slot(&lock, 1, 20, 8, 20 as *mut ());
+            leaf.set_permutation(&lock, Permutation::sorted(2));
+        }
+        let removed = Arc::new(AtomicBool::new(false));
+        let remover = {
+            let (leaf, removed) = (leaf.clone(), removed.clone());
+            thread::spawn(move || {
+                let lock = leaf.version().lock();
+                lock.mark_insert();
+                let mut p = leaf.permutation();
+                p.remove(0);
+                leaf.set_permutation(&lock, p);
+                drop(lock);
+                removed.store(true, Ordering::Release);
+            })
+        };
+        let refiller = {
+            let (leaf, removed) = (leaf.clone(), removed.clone());
+            thread::spawn(move || {
+                while !removed.load(Ordering::Acquire) {
+                    thread::yield_now();
+                }
+                let lock = leaf.version().lock();
+                leaf.set_slot(&lock, 0, 15, 8, 15 as *mut ());
+                leaf.set_permutation(&lock, Permutation::sorted(2));
+            })
+        };
+        let v = leaf.version().stable();
+        let slot = leaf.permutation().get(0);
+        let ikey = leaf.ikey(slot);
+        let value = leaf.value(slot) as usize as u64;
+        if !leaf.version().has_changed(v) {
+            assert_eq!(
+                ikey, value,
+                "validated read paired ikey {ikey} with value {value}"
+            );
+        }
+        remover.join().unwrap();
+        refiller.join().unwrap();
     });
 }
