@@ -118,12 +118,14 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
+    #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn matches_btreemap(ops in prop::collection::vec(op(), 0..if cfg!(miri) { 60 } else { 400 })) {
         run(ops)?;
     }
 
     /// Many inserts of keys in a narrow alphabet force splits and layers, then removals.
     #[test]
+    #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn matches_btreemap_under_splits(keys in prop::collection::vec(key(), 0..if cfg!(miri) { 40 } else { 600 })) {
         let mut ops: Vec<Op> = keys.iter().enumerate().map(|(i, k)| Op::Insert(k.clone(), i as u32)).collect();
         ops.extend(keys.iter().step_by(2).map(|k| Op::Remove(k.clone())));
@@ -196,6 +198,7 @@ proptest! {
 
     /// `get_many` gives exactly the answers of `get`, key by key, for present and absent keys.
     #[test]
+    #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn get_many_matches_get(keys in prop::collection::vec(key(), 0..if cfg!(miri) { 40 } else { 400 }),
                             probes in prop::collection::vec(key(), 0..if cfg!(miri) { 20 } else { 100 })) {
         let map = MassTree::new();
