@@ -12,23 +12,3 @@ impl Free<SuffixRaw> for FreeSuffix {
         drop(unsafe { Suffix::from_raw(ptr) });
     }
 }
-
-/// Frees a retired leaf (and the suffixes it still owns).
-pub(crate) struct FreeLeaf;
-
-impl Free<masstree_node::Leaf> for FreeLeaf {
-    unsafe fn free(ptr: *mut masstree_node::Leaf) {
-        // SAFETY: leaves are allocated with `Box::new` and retired once.
-        drop(unsafe { Box::from_raw(ptr) });
-    }
-}
-
-/// Frees a retired internode.
-pub(crate) struct FreeInternode;
-
-impl Free<masstree_node::Internode> for FreeInternode {
-    unsafe fn free(ptr: *mut masstree_node::Internode) {
-        // SAFETY: internodes are allocated with `Box::new` and retired once.
-        drop(unsafe { Box::from_raw(ptr) });
-    }
-}

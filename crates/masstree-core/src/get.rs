@@ -34,18 +34,19 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 continue;
             };
             let found = loop {
-                let perm = leaf.permutation();
-                let mut kind = 0u8;
-                let mut value = core::ptr::null_mut();
-                let mut suffix = core::ptr::null();
-                if let Search::Found { slot, .. } = search(leaf, perm, ikey, keylen) {
-                    kind = leaf.keylen(slot);
-                    value = leaf.value(slot);
-                    if kind == KEYLEN_SUFFIX {
-                        suffix = leaf.suffix(slot);
+                // (class, value, suffix) of the matching slot, read before validation.
+                let slot = match search(leaf, leaf.permutation(), ikey, keylen) {
+                    Search::Found { slot, .. } => {
+                        let class = leaf.keylen(slot);
+                        let suffix = if class == KEYLEN_SUFFIX {
+                            leaf.suffix(slot)
+                        } else {
+                            core::ptr::null()
+                        };
+                        Some((class, leaf.value(slot), suffix))
                     }
-                    kind = kind.wrapping_add(1); // 0 stays "absent"
-                }
+                    Search::Missing { .. } => None,
+                };
                 if leaf.version().has_changed(v) {
                     // SAFETY: `leaf` is live and we are pinned.
                     match unsafe { advance(leaf, ikey) } {
@@ -57,8 +58,10 @@ impl<V, R: Reclaim> RawTree<V, R> {
                         None => break None,
                     }
                 }
-                // Validated: `kind`, `value` and `suffix` were one slot's contents at one instant.
-                let kind = kind.wrapping_sub(1);
+                // Validated: class, value and suffix were one slot's contents at one instant.
+                let Some((kind, value, suffix)) = slot else {
+                    break Some(Lookup::Absent);
+                };
                 break Some(if value.is_null() {
                     Lookup::Absent
                 } else if kind == KEYLEN_LAYER {

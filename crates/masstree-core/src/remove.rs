@@ -6,13 +6,12 @@
 //! before an upper layer's leaf. (Layer creation holds an upper leaf but locks no existing lower
 //! node.)
 
-use crate::free::{FreeInternode, FreeLeaf};
 use crate::node_ref;
 use crate::reach::reach_leaf;
 use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::write::lock_leaf;
-use masstree_alloc::{Reclaim, ReclaimGuard};
+use masstree_alloc::{FreeBox, Reclaim, ReclaimGuard};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{Internode, KEYLEN_LAYER, Leaf, NodeHeader, NodeLock};
 
@@ -141,9 +140,9 @@ impl<V, R: Reclaim> RawTree<V, R> {
         // and the sibling chain; readers still inside see `DELETED` and restart. Each is retired
         // once, here.
         unsafe {
-            guard.retire::<Leaf, FreeLeaf>(me.cast());
+            guard.retire::<Leaf, FreeBox>(me.cast());
             for node in retired {
-                guard.retire::<Internode, FreeInternode>(node);
+                guard.retire::<Internode, FreeBox>(node);
             }
         }
         prev_now_alone.then_some((prev, prev_lock))
@@ -177,14 +176,14 @@ impl<V, R: Reclaim> RawTree<V, R> {
         // SAFETY: the layer is unreachable now: readers inside it reach the deleted leaf and
         // restart from layer 0. Each node is retired once, here; parents of live nodes are live.
         unsafe {
-            guard.retire::<Leaf, FreeLeaf>(me.cast());
+            guard.retire::<Leaf, FreeBox>(me.cast());
             while !above.is_null() {
                 let next = if (*above).version().load().is_root() {
                     core::ptr::null_mut()
                 } else {
                     (*above).header.parent()
                 };
-                guard.retire::<_, FreeInternode>(above);
+                guard.retire::<Internode, FreeBox>(above);
                 above = next;
             }
         }

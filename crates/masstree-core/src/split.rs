@@ -70,7 +70,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
         p.truncate(staying);
         leaf.set_permutation(&lock, p);
         if pos < mid {
-            insert_into_free_slot(leaf, &lock, pos, entry);
+            insert_into_free_slot(leaf, &lock, p, pos, entry);
         }
 
         // B-link: the right sibling is complete before `next` publishes it.

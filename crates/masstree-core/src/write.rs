@@ -7,7 +7,7 @@ use crate::search::{Search, search};
 use crate::tree::RawTree;
 use masstree_alloc::{FreeBox, Reclaim, ReclaimGuard};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
-use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Suffix};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Permutation, Suffix};
 
 /// What a write does with the key, decided by the caller's closure from the current value.
 #[derive(Debug)]
@@ -174,7 +174,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
                     if perm.is_full() {
                         self.split_insert(leaf, lock, pos, entry);
                     } else {
-                        insert_into_free_slot(leaf, &lock, pos, entry);
+                        insert_into_free_slot(leaf, &lock, perm, pos, entry);
                         drop(lock);
                     }
                     self.len.increment();
@@ -229,10 +229,16 @@ pub(crate) struct NewEntry {
     pub(crate) suffix: *mut masstree_node::SuffixRaw,
 }
 
-/// Writes `entry` into the next free slot and publishes it at position `pos` with one store.
+/// Writes `entry` into the next free slot of `p` (the leaf's current permutation, read under
+/// `lock`) and publishes it at position `pos` with one store.
 /// Readers never look at a free slot, so no dirty bit is needed.
-pub(crate) fn insert_into_free_slot(leaf: &Leaf, lock: &NodeLock<'_>, pos: usize, entry: NewEntry) {
-    let mut p = leaf.permutation();
+pub(crate) fn insert_into_free_slot(
+    leaf: &Leaf,
+    lock: &NodeLock<'_>,
+    mut p: Permutation,
+    pos: usize,
+    entry: NewEntry,
+) {
     let slot = p.back();
     let stale = leaf.set_suffix(lock, slot, entry.suffix);
     debug_assert!(stale.is_null(), "a free slot kept a suffix");

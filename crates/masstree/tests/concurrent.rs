@@ -1,5 +1,8 @@
 //! Multi-threaded tests, with more threads than this machine's cores. Sizes shrink under miri.
 
+mod common;
+use common::value_for;
+
 use masstree::MassTree;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -22,13 +25,6 @@ fn key(shape: usize, t: usize, i: usize) -> Vec<u8> {
             k
         }
     }
-}
-
-/// Values encode their key so a reader can detect a wrong or torn value.
-fn value_for(key: &[u8]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 #[test]

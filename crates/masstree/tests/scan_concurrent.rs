@@ -1,5 +1,8 @@
 //! Scans racing writers: the guarantees of `Range` under splits, unlinks and layer churn.
 
+mod common;
+use common::value_for;
+
 use masstree::MassTree;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,12 +24,6 @@ fn churn_keys(n: u64, t: u8) -> [Vec<u8>; 2] {
     let mut long = stable_key(n);
     long.extend_from_slice(&[t; 11]);
     [odd, long]
-}
-
-fn value_for(key: &[u8]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 fn check_scan(map: &MassTree<u64>, lo: u64, hi: u64, reverse: bool) {

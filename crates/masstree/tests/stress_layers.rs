@@ -1,17 +1,14 @@
 //! Adversarial review: layer creation and layer removal (cascading up several layers) racing
 //! with readers and writers of neighbouring keys.
 
+mod common;
+use common::value_for;
+
 use masstree::MassTree;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
-
-fn value_for(key: &[u8]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
 
 fn rng(seed: &mut u64) -> u64 {
     *seed ^= *seed << 13;

@@ -1,18 +1,15 @@
 //! Review 2: pop_first/pop_last from several threads (each key popped exactly once),
 //! get_many racing unlinks and layer churn, prefix() with 0xFF bytes and layers.
 
+mod common;
+use common::value_for;
+
 use masstree::MassTree;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
-
-fn value_for(key: &[u8]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
 
 fn rng(seed: &mut u64) -> u64 {
     *seed ^= *seed << 13;
