@@ -86,12 +86,15 @@
 //!   [`keylen_class`];
 //! * [`KeyCursor`]: a key and the layer it is being compared in;
 //! * [`compare_entries`]: the total order on the entries of one layer;
-//! * [`KeyBuilder`]: rebuilds whole keys from slices during scans.
+//! * [`KeyBuilder`]: rebuilds whole keys from slices during scans;
+//! * [`codec`]: typed keys, order-preserving encodings of integers, strings, byte strings
+//!   and tuples into byte strings.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod builder;
+pub mod codec;
 mod cursor;
 mod order;
 mod slice;
