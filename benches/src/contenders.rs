@@ -134,11 +134,11 @@ pub trait Contender: Send + Sync + Sized {
 }
 
 /// This workspace's map.
-pub type Ours = masstree::MassTree<u64>;
+pub type Ours = masstree::MassTree<[u8], u64>;
 
 impl Contender for Ours {
     const NAME: &'static str = "masstree";
-    type Session<'a> = masstree::MapRef<'a, u64>;
+    type Session<'a> = masstree::MapRef<'a, [u8], u64>;
 
     fn new() -> Self {
         masstree::MassTree::new()

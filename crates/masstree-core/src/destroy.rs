@@ -3,7 +3,17 @@
 use crate::node_ref;
 use masstree_node::{KEYLEN_LAYER, NodeHeader};
 
-/// Frees every node of the layer rooted at `root`, every deeper layer, and every value.
+/// Whether freeing a trie also drops its values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Values {
+    /// Drop every value (drop and clear).
+    Drop,
+    /// Leave the values alone: the caller took them out (draining into an owned iterator).
+    Keep,
+}
+
+/// Frees every node of the layer rooted at `root`, every deeper layer, and (with
+/// [`Values::Drop`]) every value.
 ///
 /// Iterative (an explicit stack), so a chain of thousands of layers from megabyte-long keys
 /// cannot overflow the thread's stack.
@@ -12,7 +22,7 @@ use masstree_node::{KEYLEN_LAYER, NodeHeader};
 ///
 /// The caller has exclusive access to the tree, `root` is the current root of its layer (or a
 /// node that was), and nothing reachable from it was retired.
-pub(crate) unsafe fn destroy_layer<V>(root: *mut NodeHeader) {
+pub(crate) unsafe fn destroy_layer<V>(root: *mut NodeHeader, values: Values) {
     let mut stack = vec![root];
     while let Some(mut n) = stack.pop() {
         // Climb to the real root in case the pointer is stale.
@@ -32,7 +42,7 @@ pub(crate) unsafe fn destroy_layer<V>(root: *mut NodeHeader) {
                         let value = leaf.value(slot);
                         if leaf.keylen(slot) == KEYLEN_LAYER {
                             stack.push(value.cast());
-                        } else {
+                        } else if values == Values::Drop {
                             drop(Box::from_raw(value.cast::<V>()));
                         }
                     }

@@ -16,6 +16,7 @@ mod batch;
 mod check;
 mod counter;
 mod destroy;
+mod drain;
 mod free;
 mod get;
 mod layer;

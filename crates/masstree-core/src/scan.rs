@@ -264,7 +264,16 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     }
 
     /// The next key and value in scan order, or `None` at the end of the range.
+    #[inline]
     pub fn next_entry(&mut self) -> Option<(&[u8], &'g V)> {
+        let (key, value) = self.next_raw()?;
+        // SAFETY: `value` came from a validated snapshot of a live slot while the guard
+        // (`'g`) is pinned; values are freed only through the reclaimer.
+        Some((key, unsafe { &*value.cast::<V>() }))
+    }
+
+    /// The next key and the value pointer as stored in its slot (a `Box<V>` turned raw).
+    pub(crate) fn next_raw(&mut self) -> Option<(&[u8], *mut ())> {
         loop {
             if self.done {
                 return None;
@@ -282,9 +291,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 return None;
             }
             self.emitted = true;
-            // SAFETY: `value` came from a validated snapshot of a live slot while the guard
-            // (`'g`) is pinned; values are freed only through the reclaimer.
-            return Some((self.key.as_bytes(), unsafe { &*value.cast::<V>() }));
+            return Some((self.key.as_bytes(), value));
         }
     }
 

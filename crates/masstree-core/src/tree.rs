@@ -81,7 +81,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
         let root = self.root.load(Ordering::Relaxed);
         // SAFETY: `&mut self` gives exclusive access; every node reachable from the root is
         // owned by the tree.
-        unsafe { crate::destroy::destroy_layer::<V>(root) };
+        unsafe { crate::destroy::destroy_layer::<V>(root, crate::destroy::Values::Drop) };
         self.reclaim.reclaim_all();
         let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
         self.root.store(leaf.cast(), Ordering::Relaxed);
@@ -101,7 +101,7 @@ impl<V, R: Reclaim> Drop for RawTree<V, R> {
     fn drop(&mut self) {
         let root = self.root.load(Ordering::Relaxed);
         // SAFETY: `&mut self`: no guard is alive, every reachable node and value is owned.
-        unsafe { crate::destroy::destroy_layer::<V>(root) };
+        unsafe { crate::destroy::destroy_layer::<V>(root, crate::destroy::Values::Drop) };
         self.reclaim.reclaim_all();
     }
 }

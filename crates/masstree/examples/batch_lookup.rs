@@ -9,12 +9,12 @@ fn main() {
     let n: u64 = std::env::args()
         .nth(1)
         .map_or(10_000_000, |s| s.parse().unwrap());
-    let map = MassTree::new();
+    let map = MassTree::<[u8], _>::new();
     {
         let m = map.pin();
         for i in 0..n {
             let k = i.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes();
-            m.insert(&k, i);
+            m.insert(k, i);
         }
     }
     let probes: Vec<[u8; 8]> = (0..2_000_000u64)

@@ -1,9 +1,10 @@
 //! A concurrent ordered map: Masstree, a trie of B+trees over 8-byte key slices.
 //!
-//! [`MassTree`] maps byte strings of any length (the empty key, NUL bytes and megabyte keys
-//! included) to values of any `V: Send + Sync`. Lookups take no lock and write no shared memory;
-//! writers lock a single leaf. Memory is reclaimed while the map is live (through
-//! [`seize`](https://docs.rs/seize) by default).
+//! [`MassTree<K, V>`](MassTree) maps keys of any [`Key`] type — integers, strings, byte
+//! strings of any length (the empty key, NUL bytes and megabyte keys included), fixed arrays,
+//! tuples, or your own — to values of any `V: Send + Sync`. Lookups take no lock and write no
+//! shared memory; writers lock a single leaf. Memory is reclaimed while the map is live
+//! (through [`seize`](https://docs.rs/seize) by default).
 //!
 //! # Guards
 //!
@@ -13,18 +14,40 @@
 //! ```
 //! use masstree::MassTree;
 //!
-//! let map = MassTree::new();
+//! let map: MassTree<str, u32> = MassTree::new();
 //! let m = map.pin();
-//! assert_eq!(m.insert(b"apple", 3), None);
-//! assert_eq!(m.insert(b"apple", 4), Some(&3)); // the old value, valid while `m` lives
-//! assert_eq!(m.get(b"apple"), Some(&4));
-//! assert_eq!(m.remove(b"apple"), Some(&4));
-//! assert!(m.get(b"apple").is_none());
+//! assert_eq!(m.insert("apple", 3), None);
+//! assert_eq!(m.insert("apple", 4), Some(&3)); // the old value, valid while `m` lives
+//! assert_eq!(m.get("apple"), Some(&4));
+//! assert_eq!(m.remove("apple"), Some(&4));
+//! assert!(m.get("apple").is_none());
 //! ```
 //!
 //! Callers who manage their own guards use the methods on [`MassTree`] itself with
 //! [`MassTree::guard`]; a guard of another map is rejected with a panic rather than risking a
 //! use-after-free.
+//!
+//! # Typed keys
+//!
+//! Keys are stored in an order-preserving byte encoding ([`key`]), so ranges are typed and
+//! scans return decoded keys. Lookups take any borrowed form of the key ([`Query`]) without
+//! allocating:
+//!
+//! ```
+//! use masstree::MassTree;
+//!
+//! let by_user: MassTree<(String, u64), &str> = MassTree::new();
+//! let m = by_user.pin();
+//! m.insert(("bob", 2), "second");
+//! m.insert(("alice", 9), "ninth");
+//! m.insert(("bob", 1), "first");
+//! let bobs: Vec<u64> = m.range(("bob", 0)..=("bob", u64::MAX)).map(|((_, n), _)| n).collect();
+//! assert_eq!(bobs, [1, 2]);
+//!
+//! let bytes: MassTree<[u8], i32> = MassTree::new();
+//! bytes.pin().insert(b"\0raw\xff", -1);
+//! assert_eq!(bytes.pin().get(b"\0raw\xff"), Some(&-1));
+//! ```
 //!
 //! # Sharing between threads
 //!
@@ -32,14 +55,14 @@
 //! use masstree::MassTree;
 //! use std::sync::Arc;
 //!
-//! let map = Arc::new(MassTree::new());
+//! let map: Arc<MassTree<u64, u64>> = Arc::new(MassTree::new());
 //! let handles: Vec<_> = (0..4u64)
 //!     .map(|t| {
 //!         let map = Arc::clone(&map);
 //!         std::thread::spawn(move || {
 //!             let m = map.pin();
-//!             for i in 0..100u64 {
-//!                 m.insert(&(t * 1000 + i).to_be_bytes(), i);
+//!             for i in 0..100 {
+//!                 m.insert(t * 1000 + i, i);
 //!             }
 //!         })
 //!     })
@@ -52,17 +75,27 @@
 
 #![forbid(unsafe_code)]
 
-mod key;
+mod into_iter;
 mod map;
 mod map_ref;
 mod range;
+mod scans;
+mod std_traits;
 
-pub use key::Key;
+pub use into_iter::IntoIter;
 pub use map::{CompareExchangeError, MassTree};
 pub use map_ref::MapRef;
 pub use range::Range;
 
-/// Memory-reclamation schemes a map can be built with (`MassTree<V, R>`).
+pub use masstree_key::codec::{ByteKey, Key, Query};
+
+/// Typed keys: the [`Key`] and [`Query`] traits, the encodings of the provided types, and
+/// what implementing them for your own types needs.
+pub mod key {
+    pub use masstree_key::codec::*;
+}
+
+/// Memory-reclamation schemes a map can be built with (`MassTree<K, V, R>`).
 pub mod reclaim {
     pub use masstree_core::{Reclaim, ReclaimGuard, SeizeReclaim};
 

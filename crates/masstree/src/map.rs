@@ -1,24 +1,37 @@
-//! `MassTree`: the map type and its guard-taking methods.
+//! `MassTree`: the map type and its guard-taking point operations.
 
-use crate::key::Key;
-use crate::range::Range;
-use core::ops::{Bound, RangeBounds};
+use core::marker::PhantomData;
 use masstree_core::{Decision, RawTree, Reclaim, SeizeReclaim, Written};
+use masstree_key::codec::{Key, Query};
 
-/// A concurrent ordered map from byte strings to `V`.
+/// A concurrent ordered map from keys of type `K` to values of type `V`.
+///
+/// `K` is any [`Key`]: integers, `bool`, `char`, `String`/`str`, `Vec<u8>`/`[u8]`,
+/// `[u8; N]`, tuples of up to four of these, or your own type. Keys are stored in an
+/// order-preserving byte encoding, so the map's order is the order of `K`, and lookups accept
+/// any borrowed form of the key ([`Query`]): `&str` for `String` keys, `b"..."` for byte
+/// strings, `("alice", 7)` for `(String, u32)`. Byte strings are the plain case:
+/// `MassTree<[u8], V>` stores keys exactly as given.
 ///
 /// `R` is the memory-reclamation scheme; the default, [`SeizeReclaim`], suits almost everyone.
 ///
 /// ```
 /// use masstree::MassTree;
 ///
-/// let map: MassTree<String> = MassTree::new();
+/// let map: MassTree<u64, String> = MassTree::new();
 /// let guard = map.guard();
-/// map.insert(b"k", "v".to_string(), &guard);
-/// assert_eq!(map.get(b"k", &guard).map(String::as_str), Some("v"));
+/// map.insert(7, "seven".to_string(), &guard);
+/// assert_eq!(map.get(7, &guard).map(String::as_str), Some("seven"));
+///
+/// let names: MassTree<String, u32> = MassTree::new();
+/// names.pin().insert("ada", 1815); // no `String` needed to insert or look up
+/// assert_eq!(names.pin().get("ada"), Some(&1815));
 /// ```
-pub struct MassTree<V, R: Reclaim = SeizeReclaim> {
-    raw: RawTree<V, R>,
+pub struct MassTree<K: ?Sized, V, R: Reclaim = SeizeReclaim> {
+    pub(crate) raw: RawTree<V, R>,
+    /// Keys are stored encoded; `K` only says how to encode and decode them, so the map is
+    /// `Send`/`Sync` whatever `K` is.
+    _key: PhantomData<fn(&K)>,
 }
 
 /// The error of [`MassTree::compare_exchange`]: the key's value was not the expected one.
@@ -30,31 +43,26 @@ pub struct CompareExchangeError<'g, V> {
     pub new: Option<V>,
 }
 
-impl<V, R: Reclaim> Default for MassTree<V, R> {
-    fn default() -> Self {
-        Self::with_reclaimer()
-    }
-}
-
-impl<V> MassTree<V> {
+impl<K: ?Sized + Key, V> MassTree<K, V> {
     /// An empty map, reclaiming memory with `seize`.
     pub fn new() -> Self {
         Self::with_reclaimer()
     }
 }
 
-impl<V, R: Reclaim> MassTree<V, R> {
-    /// An empty map with the reclamation scheme `R` (e.g. `MassTree::<V, EpochReclaim>::with_reclaimer()`
-    /// with the `crossbeam-epoch` feature).
+impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
+    /// An empty map with the reclamation scheme `R` (e.g.
+    /// `MassTree::<[u8], V, EpochReclaim>::with_reclaimer()` with the `crossbeam-epoch` feature).
     pub fn with_reclaimer() -> Self {
         Self {
             raw: RawTree::new(),
+            _key: PhantomData,
         }
     }
 
     /// Pins the current thread and returns a handle whose methods need no guard.
     #[inline]
-    pub fn pin(&self) -> crate::MapRef<'_, V, R> {
+    pub fn pin(&self) -> crate::MapRef<'_, K, V, R> {
         crate::MapRef::new(self, self.raw.pin())
     }
 
@@ -64,8 +72,10 @@ impl<V, R: Reclaim> MassTree<V, R> {
         self.raw.pin()
     }
 
+    /// The guard, after checking it is one of this map's (a guard of another map would not
+    /// protect anything here).
     #[inline]
-    fn check<'g, 'x>(&self, guard: &'g R::Guard<'x>) -> &'g R::Guard<'x> {
+    pub(crate) fn check<'g, 'x>(&self, guard: &'g R::Guard<'x>) -> &'g R::Guard<'x> {
         assert!(
             self.raw.owns_guard(guard),
             "masstree: a guard of another map was passed to this map"
@@ -91,8 +101,9 @@ impl<V, R: Reclaim> MassTree<V, R> {
 
     /// The value of `key`.
     #[inline]
-    pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<&'g V> {
-        self.raw.get(key, self.check(guard))
+    pub fn get<'g>(&'g self, key: impl Query<K>, guard: &'g R::Guard<'_>) -> Option<&'g V> {
+        let guard = self.check(guard);
+        key.with_encoded(|k| self.raw.get(k, guard))
     }
 
     /// The values of several keys, in order: the same answers as [`MassTree::get`] for each,
@@ -102,46 +113,70 @@ impl<V, R: Reclaim> MassTree<V, R> {
     /// ```
     /// use masstree::MassTree;
     ///
-    /// let map = MassTree::new();
+    /// let map: MassTree<[u8], i32> = MassTree::new();
     /// let m = map.pin();
     /// m.insert(b"a", 1);
     /// m.insert(b"c", 3);
     /// assert_eq!(m.get_many(&[b"a", b"b", b"c"]), [Some(&1), None, Some(&3)]);
     /// ```
-    pub fn get_many<'g>(&'g self, keys: &[&[u8]], guard: &'g R::Guard<'_>) -> Vec<Option<&'g V>> {
-        self.raw.get_many(keys, self.check(guard))
+    pub fn get_many<'g, Q: Query<K>>(
+        &'g self,
+        keys: &[Q],
+        guard: &'g R::Guard<'_>,
+    ) -> Vec<Option<&'g V>> {
+        let guard = self.check(guard);
+        // Encode every key into one buffer, then look them up as byte strings.
+        let mut bytes = masstree_key::codec::KeyBuf::new();
+        let mut ends = Vec::with_capacity(keys.len());
+        for key in keys {
+            key.encode(&mut bytes, true);
+            ends.push(bytes.len());
+        }
+        let bytes = bytes.as_slice();
+        let mut start = 0;
+        let slices: Vec<&[u8]> = ends
+            .iter()
+            .map(|&end| {
+                let slice = &bytes[start..end];
+                start = end;
+                slice
+            })
+            .collect();
+        self.raw.get_many(&slices, guard)
     }
 
     /// Whether `key` is present.
     #[inline]
-    pub fn contains_key(&self, key: &[u8], guard: &R::Guard<'_>) -> bool {
+    pub fn contains_key(&self, key: impl Query<K>, guard: &R::Guard<'_>) -> bool {
         self.get(key, guard).is_some()
     }
 
     /// Stores `value` under `key`, returning the value it replaced.
     ///
     /// The replaced value is not moved out (readers may still hold it): the reference is valid
-    /// while `guard` lives, and the value is dropped after that, exactly once.
+    /// while `guard` lives, and the value is dropped after that, exactly once. The key may be
+    /// given in any borrowed form: only its encoding is stored.
     #[inline]
-    pub fn insert<'g>(&'g self, key: &[u8], value: V, guard: &'g R::Guard<'_>) -> Option<&'g V> {
-        self.raw
-            .write(key, self.check(guard), |_| Decision::Put(value))
-            .old
+    pub fn insert<'g>(
+        &'g self,
+        key: impl Query<K>,
+        value: V,
+        guard: &'g R::Guard<'_>,
+    ) -> Option<&'g V> {
+        self.write(key, guard, |_| Decision::Put(value)).old
     }
 
     /// Removes `key`, returning its value (valid while `guard` lives).
     #[inline]
-    pub fn remove<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<&'g V> {
-        self.raw
-            .write(key, self.check(guard), |_| Decision::Remove)
-            .old
+    pub fn remove<'g>(&'g self, key: impl Query<K>, guard: &'g R::Guard<'_>) -> Option<&'g V> {
+        self.write(key, guard, |_| Decision::Remove).old
     }
 
     /// Removes `key` if `predicate` accepts its value (atomically, under the leaf lock; the
     /// predicate may read the map but must not write to it).
     pub fn remove_if<'g, F>(
         &'g self,
-        key: &[u8],
+        key: impl Query<K>,
         predicate: F,
         guard: &'g R::Guard<'_>,
     ) -> Option<&'g V>
@@ -149,7 +184,7 @@ impl<V, R: Reclaim> MassTree<V, R> {
         F: FnOnce(&V) -> bool,
     {
         let mut removed = false;
-        let written = self.raw.write(key, self.check(guard), |old| match old {
+        let written = self.write(key, guard, |old| match old {
             Some(v) if predicate(v) => {
                 removed = true;
                 Decision::Remove
@@ -165,14 +200,14 @@ impl<V, R: Reclaim> MassTree<V, R> {
     /// deadlocking on the lock its own thread holds).
     pub fn get_or_insert_with<'g, F>(
         &'g self,
-        key: &[u8],
+        key: impl Query<K>,
         make: F,
         guard: &'g R::Guard<'_>,
     ) -> &'g V
     where
         F: FnOnce() -> V,
     {
-        let written = self.raw.write(key, self.check(guard), |old| match old {
+        let written = self.write(key, guard, |old| match old {
             Some(_) => Decision::Keep,
             None => Decision::Put(make()),
         });
@@ -190,22 +225,26 @@ impl<V, R: Reclaim> MassTree<V, R> {
     /// ```
     /// use masstree::MassTree;
     ///
-    /// let map = MassTree::new();
+    /// let map: MassTree<str, u64> = MassTree::new();
     /// let m = map.pin();
-    /// m.insert(b"hits", 1u64);
-    /// assert_eq!(m.update(b"hits", |n| n + 1), Some(&2));
-    /// assert_eq!(m.update(b"misses", |n| n + 1), None);
+    /// m.insert("hits", 1);
+    /// assert_eq!(m.update("hits", |n| n + 1), Some(&2));
+    /// assert_eq!(m.update("misses", |n| n + 1), None);
     /// ```
-    pub fn update<'g, F>(&'g self, key: &[u8], f: F, guard: &'g R::Guard<'_>) -> Option<&'g V>
+    pub fn update<'g, F>(
+        &'g self,
+        key: impl Query<K>,
+        f: F,
+        guard: &'g R::Guard<'_>,
+    ) -> Option<&'g V>
     where
         F: FnOnce(&V) -> V,
     {
-        self.raw
-            .write(key, self.check(guard), |old| match old {
-                Some(v) => Decision::Put(f(v)),
-                None => Decision::Keep,
-            })
-            .new
+        self.write(key, guard, |old| match old {
+            Some(v) => Decision::Put(f(v)),
+            None => Decision::Keep,
+        })
+        .new
     }
 
     /// Stores `new` (or removes the key, for `None`) only if the key's current value equals
@@ -214,16 +253,16 @@ impl<V, R: Reclaim> MassTree<V, R> {
     /// ```
     /// use masstree::MassTree;
     ///
-    /// let map = MassTree::new();
+    /// let map: MassTree<u32, i32> = MassTree::new();
     /// let m = map.pin();
-    /// assert_eq!(m.compare_exchange(b"k", None, Some(1)), Ok(None));
-    /// assert!(m.compare_exchange(b"k", Some(&7), Some(2)).is_err());
-    /// assert_eq!(m.compare_exchange(b"k", Some(&1), None), Ok(Some(&1)));
-    /// assert!(m.get(b"k").is_none());
+    /// assert_eq!(m.compare_exchange(1, None, Some(1)), Ok(None));
+    /// assert!(m.compare_exchange(1, Some(&7), Some(2)).is_err());
+    /// assert_eq!(m.compare_exchange(1, Some(&1), None), Ok(Some(&1)));
+    /// assert!(m.get(1).is_none());
     /// ```
     pub fn compare_exchange<'g>(
         &'g self,
-        key: &[u8],
+        key: impl Query<K>,
         current: Option<&V>,
         new: Option<V>,
         guard: &'g R::Guard<'_>,
@@ -233,7 +272,7 @@ impl<V, R: Reclaim> MassTree<V, R> {
     {
         let mut new = Some(new);
         let mut matched = false;
-        let written = self.raw.write(key, self.check(guard), |old| {
+        let written = self.write(key, guard, |old| {
             if old != current {
                 return Decision::Keep;
             }
@@ -253,173 +292,40 @@ impl<V, R: Reclaim> MassTree<V, R> {
         }
     }
 
-    /// An iterator over the keys in `range`, in order, with their values.
-    ///
-    /// Any `RangeBounds` over byte strings works: `a..b`, `a..=b`, `a..`, `..b`, `..=b`, and
-    /// `(Bound, Bound)` pairs including `Excluded` starts. A range whose start is past its end
-    /// yields nothing (where `BTreeMap::range` panics). See [`Range`] for the guarantees under
-    /// concurrent writes.
-    ///
-    /// ```
-    /// use masstree::MassTree;
-    /// use std::ops::Bound;
-    ///
-    /// let map = MassTree::new();
-    /// let m = map.pin();
-    /// for k in [&b"a"[..], b"b", b"c", b"d"] {
-    ///     m.insert(k, k[0]);
-    /// }
-    /// let keys: Vec<_> = m.range(&b"b"[..]..&b"d"[..]).map(|(k, _)| k.into_vec()).collect();
-    /// assert_eq!(keys, [b"b".to_vec(), b"c".to_vec()]);
-    /// // `(Bound, Bound)` pairs name the key type, as with `BTreeMap`:
-    /// let after_a = m.range::<[u8], _>((Bound::Excluded(&b"a"[..]), Bound::Unbounded));
-    /// let rev: Vec<u8> = after_a.rev().map(|(_, v)| *v).collect();
-    /// assert_eq!(rev, b"dcb");
-    /// ```
-    pub fn range<'g, K, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> Range<'g, V>
-    where
-        K: AsRef<[u8]> + ?Sized,
-        B: RangeBounds<K>,
-    {
-        Range::new(
-            &self.raw,
-            self.check(guard),
-            bytes(range.start_bound()),
-            bytes(range.end_bound()),
-        )
-    }
-
-    /// An iterator over every key in order.
-    pub fn iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> Range<'g, V> {
-        Range::new(
-            &self.raw,
-            self.check(guard),
-            Bound::Unbounded,
-            Bound::Unbounded,
-        )
-    }
-
-    /// An iterator over the keys in order.
-    pub fn keys<'g>(
-        &'g self,
-        guard: &'g R::Guard<'_>,
-    ) -> impl DoubleEndedIterator<Item = Key> + 'g {
-        self.iter(guard).map(|(k, _)| k)
-    }
-
-    /// An iterator over the values in key order.
-    pub fn values<'g>(
-        &'g self,
-        guard: &'g R::Guard<'_>,
-    ) -> impl DoubleEndedIterator<Item = &'g V> + 'g {
-        self.iter(guard).map(|(_, v)| v)
-    }
-
-    /// An iterator over the keys that start with `prefix`, in order.
-    ///
-    /// ```
-    /// use masstree::MassTree;
-    ///
-    /// let map = MassTree::new();
-    /// let m = map.pin();
-    /// for k in ["user:1", "user:2", "users", "group:1"] {
-    ///     m.insert(k.as_bytes(), ());
-    /// }
-    /// assert_eq!(m.prefix(b"user:").count(), 2);
-    /// ```
-    pub fn prefix<'g>(&'g self, prefix: &[u8], guard: &'g R::Guard<'_>) -> Range<'g, V> {
-        let end = prefix_successor(prefix);
-        let end = match &end {
-            Some(e) => Bound::Excluded(e.as_slice()),
-            None => Bound::Unbounded,
-        };
-        Range::new(&self.raw, self.check(guard), Bound::Included(prefix), end)
-    }
-
-    /// The smallest key and its value.
-    pub fn first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
-        self.iter(guard).next()
-    }
-
-    /// The largest key and its value.
-    pub fn last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
-        self.iter(guard).next_back()
-    }
-
-    /// Removes and returns the smallest key. Atomic per key: if another thread removes the key
-    /// first, the next smallest is tried, so each key is popped by exactly one caller.
-    pub fn pop_first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
-        loop {
-            let (key, _) = self.first(guard)?;
-            if let Some(value) = self.remove(&key, guard) {
-                return Some((key, value));
-            }
-        }
-    }
-
-    /// Removes and returns the largest key, atomically per key like [`MassTree::pop_first`].
-    pub fn pop_last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(Key, &'g V)> {
-        loop {
-            let (key, _) = self.last(guard)?;
-            if let Some(value) = self.remove(&key, guard) {
-                return Some((key, value));
-            }
-        }
-    }
-
     /// Checks the structure of the whole trie (tests and soak runs); returns what it counted.
     #[doc(hidden)]
     pub fn check_invariants(&mut self) -> Result<masstree_core::TreeStats, String> {
         self.raw.check_invariants()
     }
 
-    /// The raw write primitive, for callers building their own atomic operations.
+    /// The raw write primitive, for callers building their own atomic operations: `decide`
+    /// sees the current value under the leaf lock and says what to do.
     #[doc(hidden)]
-    pub fn write<'g, F>(&'g self, key: &[u8], guard: &'g R::Guard<'_>, decide: F) -> Written<'g, V>
+    #[inline]
+    pub fn write<'g, F>(
+        &'g self,
+        key: impl Query<K>,
+        guard: &'g R::Guard<'_>,
+        decide: F,
+    ) -> Written<'g, V>
+    where
+        F: FnOnce(Option<&'g V>) -> Decision<V>,
+    {
+        let guard = self.check(guard);
+        key.with_encoded(|k| self.raw.write(k, guard, decide))
+    }
+
+    /// Writes under an already encoded key (scans hand out encoded keys).
+    #[inline]
+    pub(crate) fn write_encoded<'g, F>(
+        &'g self,
+        key: &[u8],
+        guard: &'g R::Guard<'_>,
+        decide: F,
+    ) -> Written<'g, V>
     where
         F: FnOnce(Option<&'g V>) -> Decision<V>,
     {
         self.raw.write(key, self.check(guard), decide)
-    }
-}
-
-/// A bound over any byte-string type, as a bound over bytes.
-fn bytes<K: AsRef<[u8]> + ?Sized>(bound: Bound<&K>) -> Bound<&[u8]> {
-    bound.map(|k| k.as_ref())
-}
-
-/// The smallest byte string greater than every string starting with `prefix`, or `None` if
-/// there is none (the prefix is empty or all `0xFF`).
-fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xFF {
-            end.push(last + 1);
-            return Some(end);
-        }
-    }
-    None
-}
-
-/// Prints like `BTreeMap`: `{key: value, ...}` in key order (keys as UTF-8 strings when they
-/// are, else as byte lists).
-impl<V: core::fmt::Debug, R: Reclaim> core::fmt::Debug for MassTree<V, R> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let guard = self.guard();
-        f.debug_map().entries(self.iter(&guard)).finish()
-    }
-}
-
-impl<K: AsRef<[u8]>, V, R: Reclaim> FromIterator<(K, V)> for MassTree<V, R> {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let map = Self::with_reclaimer();
-        map.pin().extend(iter);
-        map
-    }
-}
-
-impl<K: AsRef<[u8]>, V, R: Reclaim> Extend<(K, V)> for MassTree<V, R> {
-    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        self.pin().extend(iter);
     }
 }

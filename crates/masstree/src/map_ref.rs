@@ -1,23 +1,23 @@
 //! `MapRef`: a map with a pinned guard, whose methods need no guard argument.
 
-use crate::key::Key;
 use crate::map::{CompareExchangeError, MassTree};
 use crate::range::Range;
 use core::ops::RangeBounds;
 use masstree_core::Reclaim;
+use masstree_key::codec::{Key, Query};
 
 /// A pinned view of a [`MassTree`], from [`MassTree::pin`]. References it returns live as long
 /// as the `MapRef`; values removed or replaced meanwhile are dropped only after it is dropped.
 ///
 /// Hold it for a batch of operations, not forever: while it lives, memory retired by any
 /// thread cannot be reclaimed.
-pub struct MapRef<'m, V, R: Reclaim = masstree_core::SeizeReclaim> {
-    map: &'m MassTree<V, R>,
+pub struct MapRef<'m, K: ?Sized, V, R: Reclaim = masstree_core::SeizeReclaim> {
+    map: &'m MassTree<K, V, R>,
     guard: R::Guard<'m>,
 }
 
-impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
-    pub(crate) fn new(map: &'m MassTree<V, R>, guard: R::Guard<'m>) -> Self {
+impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
+    pub(crate) fn new(map: &'m MassTree<K, V, R>, guard: R::Guard<'m>) -> Self {
         Self { map, guard }
     }
 
@@ -26,54 +26,59 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
         &self.guard
     }
 
+    /// The map this handle pins.
+    pub fn map(&self) -> &'m MassTree<K, V, R> {
+        self.map
+    }
+
     /// See [`MassTree::get`].
     #[inline]
-    pub fn get(&self, key: &[u8]) -> Option<&V> {
+    pub fn get(&self, key: impl Query<K>) -> Option<&V> {
         self.map.get(key, &self.guard)
     }
 
     /// See [`MassTree::get_many`].
-    pub fn get_many(&self, keys: &[&[u8]]) -> Vec<Option<&V>> {
+    pub fn get_many<Q: Query<K>>(&self, keys: &[Q]) -> Vec<Option<&V>> {
         self.map.get_many(keys, &self.guard)
     }
 
     /// See [`MassTree::contains_key`].
     #[inline]
-    pub fn contains_key(&self, key: &[u8]) -> bool {
+    pub fn contains_key(&self, key: impl Query<K>) -> bool {
         self.map.contains_key(key, &self.guard)
     }
 
     /// See [`MassTree::insert`].
     #[inline]
-    pub fn insert(&self, key: &[u8], value: V) -> Option<&V> {
+    pub fn insert(&self, key: impl Query<K>, value: V) -> Option<&V> {
         self.map.insert(key, value, &self.guard)
     }
 
     /// See [`MassTree::remove`].
     #[inline]
-    pub fn remove(&self, key: &[u8]) -> Option<&V> {
+    pub fn remove(&self, key: impl Query<K>) -> Option<&V> {
         self.map.remove(key, &self.guard)
     }
 
     /// See [`MassTree::remove_if`].
-    pub fn remove_if<F: FnOnce(&V) -> bool>(&self, key: &[u8], predicate: F) -> Option<&V> {
+    pub fn remove_if<F: FnOnce(&V) -> bool>(&self, key: impl Query<K>, predicate: F) -> Option<&V> {
         self.map.remove_if(key, predicate, &self.guard)
     }
 
     /// See [`MassTree::get_or_insert_with`].
-    pub fn get_or_insert_with<F: FnOnce() -> V>(&self, key: &[u8], make: F) -> &V {
+    pub fn get_or_insert_with<F: FnOnce() -> V>(&self, key: impl Query<K>, make: F) -> &V {
         self.map.get_or_insert_with(key, make, &self.guard)
     }
 
     /// See [`MassTree::update`].
-    pub fn update<F: FnOnce(&V) -> V>(&self, key: &[u8], f: F) -> Option<&V> {
+    pub fn update<F: FnOnce(&V) -> V>(&self, key: impl Query<K>, f: F) -> Option<&V> {
         self.map.update(key, f, &self.guard)
     }
 
     /// See [`MassTree::compare_exchange`].
     pub fn compare_exchange(
         &self,
-        key: &[u8],
+        key: impl Query<K>,
         current: Option<&V>,
         new: Option<V>,
     ) -> Result<Option<&V>, CompareExchangeError<'_, V>>
@@ -84,17 +89,21 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
     }
 
     /// See [`MassTree::range`].
-    pub fn range<K: AsRef<[u8]> + ?Sized, B: RangeBounds<K>>(&self, range: B) -> Range<'_, V> {
+    pub fn range<Q, B>(&self, range: B) -> Range<'_, K, V>
+    where
+        Q: ?Sized + Query<K>,
+        B: RangeBounds<Q>,
+    {
         self.map.range(range, &self.guard)
     }
 
     /// See [`MassTree::iter`].
-    pub fn iter(&self) -> Range<'_, V> {
+    pub fn iter(&self) -> Range<'_, K, V> {
         self.map.iter(&self.guard)
     }
 
     /// See [`MassTree::keys`].
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = Key> + '_ {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = K::Owned> + '_ {
         self.map.keys(&self.guard)
     }
 
@@ -104,27 +113,27 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
     }
 
     /// See [`MassTree::prefix`].
-    pub fn prefix(&self, prefix: &[u8]) -> Range<'_, V> {
+    pub fn prefix(&self, prefix: impl Query<K>) -> Range<'_, K, V> {
         self.map.prefix(prefix, &self.guard)
     }
 
     /// See [`MassTree::first`].
-    pub fn first(&self) -> Option<(Key, &V)> {
+    pub fn first(&self) -> Option<(K::Owned, &V)> {
         self.map.first(&self.guard)
     }
 
     /// See [`MassTree::last`].
-    pub fn last(&self) -> Option<(Key, &V)> {
+    pub fn last(&self) -> Option<(K::Owned, &V)> {
         self.map.last(&self.guard)
     }
 
     /// See [`MassTree::pop_first`].
-    pub fn pop_first(&self) -> Option<(Key, &V)> {
+    pub fn pop_first(&self) -> Option<(K::Owned, &V)> {
         self.map.pop_first(&self.guard)
     }
 
     /// See [`MassTree::pop_last`].
-    pub fn pop_last(&self) -> Option<(Key, &V)> {
+    pub fn pop_last(&self) -> Option<(K::Owned, &V)> {
         self.map.pop_last(&self.guard)
     }
 
@@ -139,15 +148,21 @@ impl<'m, V, R: Reclaim> MapRef<'m, V, R> {
     }
 
     /// Inserts every pair (later pairs overwrite earlier ones with the same key).
-    pub fn extend<K: AsRef<[u8]>, I: IntoIterator<Item = (K, V)>>(&self, iter: I) {
+    pub fn extend<Q: Query<K>, I: IntoIterator<Item = (Q, V)>>(&self, iter: I) {
         for (k, v) in iter {
-            self.insert(k.as_ref(), v);
+            self.insert(k, v);
         }
     }
 }
 
 /// Prints the map's contents like `BTreeMap`.
-impl<V: core::fmt::Debug, R: Reclaim> core::fmt::Debug for MapRef<'_, V, R> {
+impl<K, V, R> core::fmt::Debug for MapRef<'_, K, V, R>
+where
+    K: ?Sized + Key,
+    K::Owned: core::fmt::Debug,
+    V: core::fmt::Debug,
+    R: Reclaim,
+{
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }

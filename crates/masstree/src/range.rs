@@ -1,12 +1,15 @@
 //! `Range`: a double-ended iterator over a key range, under a guard.
 
-use crate::key::Key;
+use core::marker::PhantomData;
 use core::ops::Bound;
 use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
 use masstree_core::{RawTree, Reclaim};
+use masstree_key::codec::Key;
 
 /// An iterator over `(key, &value)` pairs in key order, from [`MassTree::range`],
-/// [`MassTree::iter`] or [`MassTree::prefix`] (or the same methods of [`MapRef`]).
+/// [`MassTree::iter`] or [`MassTree::prefix`] (or the same methods of [`MapRef`]). Keys come
+/// out decoded, as `K::Owned` (`u64` for `u64` keys, `String` for `String` or `str` keys,
+/// [`ByteKey`](crate::ByteKey) for `[u8]` keys).
 ///
 /// It is double-ended: `.rev()` scans backwards, and `next`/`next_back` can be mixed as with
 /// `BTreeMap`'s ranges; the two ends never cross. Under concurrent writes: keys come out
@@ -14,18 +17,24 @@ use masstree_core::{RawTree, Reclaim};
 /// absent for the whole scan is not; each value returned was the key's value at some instant
 /// during the scan. No lock is taken and nothing shared is written.
 ///
+/// # Panics
+///
+/// Only if a [`Key`] implementation's `decode` does not accept what its `encode` wrote (the
+/// keys of the provided types always decode).
+///
 /// [`MassTree::range`]: crate::MassTree::range
 /// [`MassTree::iter`]: crate::MassTree::iter
 /// [`MassTree::prefix`]: crate::MassTree::prefix
 /// [`MapRef`]: crate::MapRef
-pub struct Range<'g, V> {
+pub struct Range<'g, K: ?Sized, V> {
     /// The two ends; each stops at the last key the other returned (kept in the other's key
     /// buffer), so they never cross.
     front: ScanCursor<'g, V, Forward>,
     back: ScanCursor<'g, V, Reverse>,
+    _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, V> Range<'g, V> {
+impl<'g, K: ?Sized, V> Range<'g, K, V> {
     pub(crate) fn new<R: Reclaim>(
         tree: &'g RawTree<V, R>,
         guard: &'g R::Guard<'_>,
@@ -45,37 +54,66 @@ impl<'g, V> Range<'g, V> {
                 KeyBound::from_bound(end),
                 KeyBound::from_bound(start),
             ),
+            _key: PhantomData,
         }
     }
-}
 
-impl<'g, V> Iterator for Range<'g, V> {
-    type Item = (Key, &'g V);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (key, value) = self.front.next_entry()?;
+    /// The next entry from the front, key still encoded.
+    pub(crate) fn next_encoded(&mut self) -> Option<(&[u8], &'g V)> {
+        let (_, value) = self.front.next_entry()?;
+        let key = self.front.last_key()?;
         if self.back.last_key().is_some_and(|b| key >= b) {
             self.front.finish();
             return None;
         }
-        Some((Key::new(key), value))
+        Some((self.front.last_key()?, value))
     }
-}
 
-impl<V> DoubleEndedIterator for Range<'_, V> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        let (key, value) = self.back.next_entry()?;
+    /// The next entry from the back, key still encoded.
+    pub(crate) fn next_back_encoded(&mut self) -> Option<(&[u8], &'g V)> {
+        let (_, value) = self.back.next_entry()?;
+        let key = self.back.last_key()?;
         if self.front.last_key().is_some_and(|f| key <= f) {
             self.back.finish();
             return None;
         }
-        Some((Key::new(key), value))
+        Some((self.back.last_key()?, value))
     }
 }
 
-impl<V> core::iter::FusedIterator for Range<'_, V> {}
+/// Decodes a key the map stored.
+pub(crate) fn decode<K: ?Sized + Key>(bytes: &[u8]) -> K::Owned {
+    match K::decode_key(bytes) {
+        Ok(key) => key,
+        Err(error) => panic!(
+            "masstree: a stored key does not decode as `{}` ({error}); its `Key` \
+             implementation's decode does not invert its encode",
+            core::any::type_name::<K>()
+        ),
+    }
+}
 
-impl<V> core::fmt::Debug for Range<'_, V> {
+impl<'g, K: ?Sized + Key, V> Iterator for Range<'g, K, V> {
+    type Item = (K::Owned, &'g V);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let (key, value) = self.next_encoded()?;
+        Some((decode::<K>(key), value))
+    }
+}
+
+impl<K: ?Sized + Key, V> DoubleEndedIterator for Range<'_, K, V> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let (key, value) = self.next_back_encoded()?;
+        Some((decode::<K>(key), value))
+    }
+}
+
+impl<K: ?Sized + Key, V> core::iter::FusedIterator for Range<'_, K, V> {}
+
+impl<K: ?Sized, V> core::fmt::Debug for Range<'_, K, V> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Range")
             .field("front", &self.front.last_key())

@@ -30,7 +30,7 @@ fn key(shape: usize, t: usize, i: usize) -> Vec<u8> {
 #[test]
 fn disjoint_writers_with_heavy_splits_then_full_check() {
     for shape in 0..4 {
-        let map = Arc::new(MassTree::new());
+        let map = Arc::new(MassTree::<[u8], _>::new());
         let handles: Vec<_> = (0..THREADS)
             .map(|t| {
                 let map = Arc::clone(&map);
@@ -73,7 +73,7 @@ fn readers_never_miss_stable_keys() {
             k
         })
         .collect();
-    let map = Arc::new(MassTree::new());
+    let map = Arc::new(MassTree::<[u8], _>::new());
     for k in &stable {
         map.pin().insert(k, value_for(k));
     }
@@ -137,7 +137,7 @@ fn readers_never_miss_stable_keys() {
 fn hot_key_churn_accounting() {
     const HOT: usize = 8;
     let rounds = if cfg!(miri) { 30 } else { 50_000 };
-    let map = Arc::new(MassTree::new());
+    let map = Arc::new(MassTree::<[u8], _>::new());
     let inserted: Arc<Vec<AtomicUsize>> = Arc::new((0..HOT).map(|_| AtomicUsize::new(0)).collect());
     let removed: Arc<Vec<AtomicUsize>> = Arc::new((0..HOT).map(|_| AtomicUsize::new(0)).collect());
     let hot_key = |i: usize| {
@@ -179,7 +179,7 @@ fn hot_key_churn_accounting() {
     for i in 0..HOT {
         let net = inserted[i].load(Ordering::Relaxed) as isize
             - removed[i].load(Ordering::Relaxed) as isize;
-        let present_max = m.get(&hot_key(i)) == Some(&usize::MAX);
+        let present_max = m.get(hot_key(i)) == Some(&usize::MAX);
         assert!(net == 0 || net == 1, "key {i}: net {net}");
         assert_eq!(present_max, net == 1, "key {i}: net {net}");
     }

@@ -64,7 +64,7 @@ fn config() -> ProptestConfig {
 }
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let mut map = MassTree::new();
+    let mut map = MassTree::<[u8], _>::new();
     let mut model = BTreeMap::new();
     {
         let m = map.pin();
@@ -158,7 +158,7 @@ fn huge_and_boundary_keys() {
         keys.push(longer);
         keys.push(base[..len - 1].to_vec());
     }
-    let map = MassTree::new();
+    let map = MassTree::<[u8], _>::new();
     let m = map.pin();
     for (i, k) in keys.iter().enumerate() {
         assert_eq!(m.insert(k, i), None, "key {i} inserted twice");
@@ -178,19 +178,19 @@ fn huge_and_boundary_keys() {
 #[test]
 fn sequential_and_reverse_inserts_grow_the_tree() {
     let n: u64 = if cfg!(miri) { 300 } else { 100_000 };
-    let map = MassTree::new();
+    let map = MassTree::<[u8], _>::new();
     let m = map.pin();
     for i in 0..n {
-        m.insert(&i.to_be_bytes(), i);
+        m.insert(i.to_be_bytes(), i);
     }
     for i in (n..2 * n).rev() {
-        m.insert(&i.to_be_bytes(), i);
+        m.insert(i.to_be_bytes(), i);
     }
     assert_eq!(m.len() as u64, 2 * n);
     for i in 0..2 * n {
-        assert_eq!(m.get(&i.to_be_bytes()), Some(&i));
+        assert_eq!(m.get(i.to_be_bytes()), Some(&i));
     }
-    assert!(m.get(&(2 * n).to_be_bytes()).is_none());
+    assert!(m.get((2 * n).to_be_bytes()).is_none());
 }
 
 proptest! {
@@ -201,7 +201,7 @@ proptest! {
     #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn get_many_matches_get(keys in prop::collection::vec(key(), 0..if cfg!(miri) { 40 } else { 400 }),
                             probes in prop::collection::vec(key(), 0..if cfg!(miri) { 20 } else { 100 })) {
-        let map = MassTree::new();
+        let map = MassTree::<[u8], _>::new();
         let m = map.pin();
         for (i, k) in keys.iter().enumerate() {
             m.insert(k, i);

@@ -34,7 +34,7 @@ fn every_value_is_dropped_exactly_once_after_concurrent_churn() {
     let threads = if cfg!(miri) { 2 } else { 6 };
     let ops = if cfg!(miri) { 60 } else { 30_000u64 };
     {
-        let map = Arc::new(MassTree::new());
+        let map = Arc::new(MassTree::<[u8], _>::new());
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let (map, live) = (Arc::clone(&map), Arc::clone(&live));
@@ -79,9 +79,9 @@ fn every_value_is_dropped_exactly_once_after_concurrent_churn() {
 #[test]
 fn clear_drops_values_and_map_stays_usable() {
     let live = Arc::new(AtomicIsize::new(0));
-    let mut map = MassTree::new();
+    let mut map = MassTree::<[u8], _>::new();
     for i in 0..if cfg!(miri) { 50 } else { 5_000u64 } {
-        map.pin().insert(&i.to_le_bytes(), Counted::new(&live, i));
+        map.pin().insert(i.to_le_bytes(), Counted::new(&live, i));
     }
     map.clear();
     assert_eq!(live.load(Ordering::Relaxed), 0);
@@ -94,9 +94,9 @@ fn clear_drops_values_and_map_stays_usable() {
 
 #[test]
 fn panic_in_update_or_get_or_insert_leaves_map_consistent() {
-    let mut map = MassTree::new();
+    let mut map = MassTree::<[u8], _>::new();
     for i in 0..200u64 {
-        map.pin().insert(&i.to_be_bytes(), i);
+        map.pin().insert(i.to_be_bytes(), i);
     }
     let r = catch_unwind(AssertUnwindSafe(|| {
         map.pin()
@@ -110,8 +110,8 @@ fn panic_in_update_or_get_or_insert_leaves_map_consistent() {
     assert!(r.is_err());
     // The locks were released: the same leaves accept writes, and nothing changed.
     let m = map.pin();
-    assert_eq!(m.get(&5u64.to_be_bytes()), Some(&5));
-    assert_eq!(m.get(&1000u64.to_be_bytes()), None);
+    assert_eq!(m.get(5u64.to_be_bytes()), Some(&5));
+    assert_eq!(m.get(1000u64.to_be_bytes()), None);
     assert_eq!(m.update(&5u64.to_be_bytes(), |v| v + 1), Some(&6));
     assert_eq!(*m.get_or_insert_with(&1000u64.to_be_bytes(), || 7), 7);
     drop(m);
@@ -121,8 +121,8 @@ fn panic_in_update_or_get_or_insert_leaves_map_consistent() {
 #[test]
 #[should_panic(expected = "guard of another map")]
 fn a_guard_of_another_map_is_rejected() {
-    let a: MassTree<u8> = MassTree::new();
-    let b: MassTree<u8> = MassTree::new();
+    let a: MassTree<[u8], u8> = MassTree::<[u8], _>::new();
+    let b: MassTree<[u8], u8> = MassTree::<[u8], _>::new();
     let guard = b.guard();
     a.get(b"k", &guard);
 }
@@ -130,6 +130,6 @@ fn a_guard_of_another_map_is_rejected() {
 #[test]
 fn map_is_send_and_sync_for_send_sync_values() {
     fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<MassTree<String>>();
-    assert_send_sync::<MassTree<Vec<u8>>>();
+    assert_send_sync::<MassTree<[u8], String>>();
+    assert_send_sync::<MassTree<[u8], Vec<u8>>>();
 }

@@ -24,7 +24,8 @@ fn concurrent_churn_with_epoch_reclamation_drops_every_value_once() {
     let threads = if cfg!(miri) { 2 } else { 4 };
     let n: u64 = if cfg!(miri) { 40 } else { 5_000 };
     {
-        let map: Arc<MassTree<Counted, EpochReclaim>> = Arc::new(MassTree::with_reclaimer());
+        let map: Arc<MassTree<[u8], Counted, EpochReclaim>> =
+            Arc::new(MassTree::<[u8], _, _>::with_reclaimer());
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let (map, live) = (Arc::clone(&map), Arc::clone(&live));
@@ -59,8 +60,8 @@ fn concurrent_churn_with_epoch_reclamation_drops_every_value_once() {
 
 #[test]
 fn epoch_map_rejects_a_guard_of_another_map() {
-    let a: MassTree<u8, EpochReclaim> = MassTree::with_reclaimer();
-    let b: MassTree<u8, EpochReclaim> = MassTree::with_reclaimer();
+    let a: MassTree<[u8], u8, EpochReclaim> = MassTree::<[u8], _, _>::with_reclaimer();
+    let b: MassTree<[u8], u8, EpochReclaim> = MassTree::<[u8], _, _>::with_reclaimer();
     let guard = b.guard();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         a.get(b"k", &guard).is_some()

@@ -16,7 +16,7 @@ fn long_key(i: u64) -> Vec<u8> {
 fn fill_and_empty_rounds_stay_bounded() {
     let n: u64 = if cfg!(miri) { 200 } else { 20_000 };
     let rounds = if cfg!(miri) { 2 } else { 20 };
-    let mut map = MassTree::new();
+    let mut map = MassTree::<[u8], _>::new();
     let mut peak = 0;
     for round in 0..rounds {
         // The key range shifts every round (queue-like), so nothing is reused by accident.
@@ -24,8 +24,8 @@ fn fill_and_empty_rounds_stay_bounded() {
         {
             let m = map.pin();
             for i in base..base + n {
-                m.insert(&i.to_be_bytes(), i);
-                m.insert(&long_key(i), i);
+                m.insert(i.to_be_bytes(), i);
+                m.insert(long_key(i), i);
             }
         }
         let full = map.check_invariants().unwrap();
@@ -34,8 +34,8 @@ fn fill_and_empty_rounds_stay_bounded() {
         {
             let m = map.pin();
             for i in base..base + n {
-                assert_eq!(m.remove(&i.to_be_bytes()), Some(&i));
-                assert_eq!(m.remove(&long_key(i)), Some(&i));
+                assert_eq!(m.remove(i.to_be_bytes()), Some(&i));
+                assert_eq!(m.remove(long_key(i)), Some(&i));
             }
         }
         let empty = map.check_invariants().unwrap();
@@ -62,7 +62,7 @@ fn fill_and_empty_rounds_stay_bounded() {
 fn concurrent_churn_collapses_and_stays_consistent() {
     let threads = if cfg!(miri) { 2 } else { 4 };
     let n: u64 = if cfg!(miri) { 60 } else { 5_000 };
-    let map = Arc::new(MassTree::new());
+    let map = Arc::new(MassTree::<[u8], _>::new());
     let handles: Vec<_> = (0..threads)
         .map(|t| {
             let map = Arc::clone(&map);

@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 #[test]
 fn nested_write_from_a_closure_panics_clearly_and_leaves_the_map_usable() {
-    let mut map: MassTree<u64> = MassTree::new();
+    let mut map: MassTree<[u8], u64> = MassTree::<[u8], _>::new();
     map.pin().insert(b"a", 1);
     let result = catch_unwind(AssertUnwindSafe(|| {
         let m = map.pin();

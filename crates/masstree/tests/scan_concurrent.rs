@@ -26,7 +26,7 @@ fn churn_keys(n: u64, t: u8) -> [Vec<u8>; 2] {
     [odd, long]
 }
 
-fn check_scan(map: &MassTree<u64>, lo: u64, hi: u64, reverse: bool) {
+fn check_scan(map: &MassTree<[u8], u64>, lo: u64, hi: u64, reverse: bool) {
     let m = map.pin();
     let (start, end) = (stable_key(lo), stable_key(hi));
     let range = m.range(start.as_slice()..end.as_slice());
@@ -76,7 +76,7 @@ fn check_scan(map: &MassTree<u64>, lo: u64, hi: u64, reverse: bool) {
 }
 
 fn scanners_see_every_stable_key(reverse: bool) {
-    let map = Arc::new(MassTree::new());
+    let map = Arc::new(MassTree::<[u8], _>::new());
     for n in 0..STABLE {
         let k = stable_key(n);
         map.pin().insert(&k, value_for(&k));

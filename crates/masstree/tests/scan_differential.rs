@@ -75,7 +75,7 @@ proptest! {
         end in bound(),
         drive in pattern(),
     ) {
-        let map = MassTree::new();
+        let map = MassTree::<[u8], _>::new();
         let mut model = BTreeMap::new();
         let m = map.pin();
         for (i, k) in keys.iter().enumerate() {
@@ -122,7 +122,7 @@ proptest! {
     #[test]
     #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn prefix_first_last_match_btreemap(keys in prop::collection::vec(key(), 0..200), p in key()) {
-        let map = MassTree::new();
+        let map = MassTree::<[u8], _>::new();
         let mut model = BTreeMap::new();
         let m = map.pin();
         for (i, k) in keys.iter().enumerate() {
@@ -142,10 +142,10 @@ proptest! {
 #[test]
 fn full_scans_of_a_large_tree_in_both_directions() {
     let n: u64 = if cfg!(miri) { 500 } else { 100_000 };
-    let map = MassTree::new();
+    let map = MassTree::<[u8], _>::new();
     let m = map.pin();
     for i in 0..n {
-        m.insert(&(i * 3).to_be_bytes(), i);
+        m.insert((i * 3).to_be_bytes(), i);
     }
     let forward: Vec<u64> = m.values().copied().collect();
     assert_eq!(forward, (0..n).collect::<Vec<_>>());
@@ -167,10 +167,10 @@ fn full_scans_of_a_large_tree_in_both_directions() {
 
 #[test]
 fn pop_first_and_last_drain_in_order() {
-    let map = MassTree::new();
+    let map = MassTree::<[u8], _>::new();
     let m = map.pin();
     for i in 0..100u32 {
-        m.insert(&i.to_be_bytes(), i);
+        m.insert(i.to_be_bytes(), i);
     }
     assert_eq!(m.pop_first().map(|(_, v)| *v), Some(0));
     assert_eq!(m.pop_last().map(|(_, v)| *v), Some(99));
@@ -186,7 +186,7 @@ fn pop_first_and_last_drain_in_order() {
 
 #[test]
 fn debug_prints_like_btreemap() {
-    let map = MassTree::new();
+    let map = MassTree::<[u8], _>::new();
     map.pin().insert(b"b", 2);
     map.pin().insert(b"a", 1);
     assert_eq!(format!("{map:?}"), r#"{"a": 1, "b": 2}"#);

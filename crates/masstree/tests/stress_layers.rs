@@ -57,7 +57,7 @@ fn stable_key(s: u64, i: u64) -> Vec<u8> {
 #[ignore = "stress: run by `cargo xtask verify` (stress step, release)"]
 fn layer_create_remove_cascades_under_readers() {
     const SLICES: u64 = 300;
-    let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
     {
         let m = map.pin();
         // Stable keys on even slices only: odd slices' layers can be removed completely,
@@ -144,7 +144,7 @@ fn layer_create_remove_cascades_under_readers() {
 #[test]
 #[ignore = "stress: run by `cargo xtask verify` (stress step, release)"]
 fn same_slot_layer_flapping() {
-    let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
     {
         let m = map.pin();
         for s in 0..20u64 {

@@ -40,7 +40,7 @@ fn key(i: u64) -> Vec<u8> {
 fn pops_take_each_key_once() {
     for round in 0..4u64 {
         let n = 20_000u64;
-        let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+        let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
         {
             let m = map.pin();
             for i in 0..n {
@@ -97,7 +97,7 @@ fn pops_take_each_key_once() {
 fn get_many_under_churn() {
     const STABLE: u64 = 2000;
     const GAP: u64 = 40;
-    let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
     let sk = |i: u64| -> Vec<u8> {
         let mut k = if i.is_multiple_of(2) {
             Vec::new()
@@ -141,7 +141,7 @@ fn get_many_under_churn() {
                 }
                 for ii in i..i + 3 {
                     for j in 1..GAP {
-                        m.remove(&ck(ii, j));
+                        m.remove(ck(ii, j));
                     }
                 }
             }
@@ -201,7 +201,7 @@ fn get_many_under_churn() {
 #[test]
 #[ignore = "stress: run by `cargo xtask verify` (stress step, release)"]
 fn prefix_with_ff_bytes_matches_model() {
-    let map: MassTree<u32> = MassTree::new();
+    let map: MassTree<[u8], u32> = MassTree::<[u8], _>::new();
     let m = map.pin();
     let mut model = BTreeMap::new();
     let mut seed = 5u64;

@@ -77,7 +77,7 @@ fn in_bounds(k: &[u8], lo: &Bound<Vec<u8>>, hi: &Bound<Vec<u8>>) -> bool {
 
 fn one_case(seed0: u64) {
     let mut seed = seed0 | 1;
-    let map: MassTree<u64> = MassTree::new();
+    let map: MassTree<[u8], u64> = MassTree::<[u8], _>::new();
     let m = map.pin();
     let mut next_value = 1u64;
     // Stable keys: never touched after setup.

@@ -106,7 +106,7 @@ fn in_bounds(k: &[u8], lo: &Bound<Vec<u8>>, hi: &Bound<Vec<u8>>) -> bool {
 }
 
 fn check(
-    map: &MassTree<u64>,
+    map: &MassTree<[u8], u64>,
     stable: &[Vec<u8>],
     lo: Bound<Vec<u8>>,
     hi: Bound<Vec<u8>>,
@@ -200,7 +200,7 @@ fn bounds_through_flapping_layers() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(6);
     let stable = Arc::new(stable_keys());
-    let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
     {
         let m = map.pin();
         for k in stable.iter() {

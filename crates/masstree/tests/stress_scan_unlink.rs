@@ -53,7 +53,7 @@ enum Mode {
 }
 
 fn check(
-    map: &MassTree<u64>,
+    map: &MassTree<[u8], u64>,
     key_of: KeyFn,
     lo: u64,
     hi: u64,
@@ -170,7 +170,7 @@ fn is_stable(key_of: KeyFn, k: &[u8]) -> bool {
 }
 
 fn churn(key_of: KeyFn, secs: u64) {
-    let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
     {
         let m = map.pin();
         for i in 0..STABLE {

@@ -42,7 +42,7 @@ fn run_with_watchdog(threads: Vec<thread::JoinHandle<()>>, stop: &AtomicBool, se
 fn unlink_churn(key_of: fn(u64) -> Vec<u8>, secs: u64) {
     const GAP: u64 = 64;
     const STABLE: u64 = 400;
-    let map: Arc<MassTree<u64>> = Arc::new(MassTree::new());
+    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
     {
         let m = map.pin();
         for i in 0..STABLE {

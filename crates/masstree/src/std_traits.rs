@@ -1,0 +1,81 @@
+//! The standard traits of a collection: `Default`, `Debug`, `Clone`, `PartialEq`/`Eq`,
+//! `FromIterator`, `Extend`.
+
+use crate::MassTree;
+use masstree_core::{Decision, Reclaim};
+use masstree_key::codec::{Key, Query};
+
+impl<K: ?Sized + Key, V, R: Reclaim> Default for MassTree<K, V, R> {
+    fn default() -> Self {
+        Self::with_reclaimer()
+    }
+}
+
+/// Prints like `BTreeMap`: `{key: value, ...}` in key order, keys decoded.
+impl<K, V, R> core::fmt::Debug for MassTree<K, V, R>
+where
+    K: ?Sized + Key,
+    K::Owned: core::fmt::Debug,
+    V: core::fmt::Debug,
+    R: Reclaim,
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let guard = self.guard();
+        f.debug_map().entries(self.iter(&guard)).finish()
+    }
+}
+
+/// A copy of the map's contents at the time of the call (a consistent snapshot when no
+/// write runs concurrently; otherwise each key as a scan sees it, see [`crate::Range`]).
+impl<K: ?Sized + Key, V: Clone, R: Reclaim> Clone for MassTree<K, V, R> {
+    fn clone(&self) -> Self {
+        let copy = Self::with_reclaimer();
+        let (guard, copy_guard) = (self.guard(), copy.guard());
+        let mut entries = self.iter(&guard);
+        while let Some((key, value)) = entries.next_encoded() {
+            let value = value.clone();
+            copy.write_encoded(key, &copy_guard, |_| Decision::Put(value));
+        }
+        drop(copy_guard);
+        copy
+    }
+}
+
+/// Equal when both hold the same keys with equal values.
+impl<K: ?Sized + Key, V: PartialEq, R: Reclaim> PartialEq for MassTree<K, V, R> {
+    fn eq(&self, other: &Self) -> bool {
+        let (ga, gb) = (self.guard(), other.guard());
+        let (mut a, mut b) = (self.iter(&ga), other.iter(&gb));
+        loop {
+            match (a.next_encoded(), b.next_encoded()) {
+                (None, None) => return true,
+                (Some((ka, va)), Some((kb, vb))) if ka == kb && va == vb => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl<K: ?Sized + Key, V: Eq, R: Reclaim> Eq for MassTree<K, V, R> {}
+
+/// Builds a map from `(key, value)` pairs; later pairs overwrite earlier ones.
+///
+/// ```
+/// use masstree::MassTree;
+///
+/// let map: MassTree<u8, &str> = [(2, "b"), (1, "a")].into_iter().collect();
+/// assert_eq!(map.pin().first(), Some((1, &"a")));
+/// ```
+impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaim> FromIterator<(Q, V)> for MassTree<K, V, R> {
+    fn from_iter<I: IntoIterator<Item = (Q, V)>>(iter: I) -> Self {
+        let map = Self::with_reclaimer();
+        map.pin().extend(iter);
+        map
+    }
+}
+
+impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaim> Extend<(Q, V)> for MassTree<K, V, R> {
+    fn extend<I: IntoIterator<Item = (Q, V)>>(&mut self, iter: I) {
+        self.pin().extend(iter);
+    }
+}
