@@ -21,9 +21,10 @@ usage: cargo xtask <command> [options]
 commands:
   verify     run every CI check in order, stopping at the first failure:
                fmt     cargo fmt --all --check
-               clippy  cargo clippy --workspace --all-targets -- -D warnings
-               test    cargo test --workspace --release
-               stress  cargo test --release --workspace -- --ignored
+               clippy  cargo clippy --workspace --all-targets --all-features -- -D warnings
+               test    cargo test --workspace --release --all-features
+               stress  cargo test --release --workspace --all-features -- --ignored
+               examples  cargo run --release --example <name> for every facade example
                loom    cargo test --release -p <crate> --test loom  (--cfg loom)
                miri    cargo +nightly miri test -p <crate>  (installs miri if missing)
              options:
@@ -215,7 +216,12 @@ mod tests {
     #[test]
     fn verify_runs_all_steps_in_order() {
         let names: Vec<_> = planned("verify").into_iter().map(|(n, _)| n).collect();
-        assert_eq!(names, ["fmt", "clippy", "test", "stress", "loom", "miri"]);
+        assert_eq!(
+            names,
+            [
+                "fmt", "clippy", "test", "stress", "examples", "loom", "miri"
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,16 @@ pub const MIRI_CRATES: &[&str] = &["masstree-key", "masstree-node", "masstree"];
 /// enough to finish in CI.
 const LOOM_MAX_PREEMPTIONS: &str = "2";
 
+/// The facade's examples, with their arguments, run by the `examples` step (each must exit 0;
+/// they assert their own results). Sizes are cut so the step takes seconds.
+pub const EXAMPLES: &[(&str, &[&str])] = &[
+    ("quick_start", &[]),
+    ("concurrent_cache", &[]),
+    ("secondary_index", &[]),
+    ("parallel_load", &["200000"]),
+    ("batch_lookup", &["200000"]),
+];
+
 /// Proptest cases per property under miri, which is slow.
 const MIRI_PROPTEST_CASES: &str = "4";
 
@@ -34,6 +44,8 @@ pub enum Step {
     Test,
     /// The `#[ignore]`d long stress tests, in release.
     Stress,
+    /// Every example of the facade, run to completion.
+    Examples,
     /// Loom model checking of [`LOOM_CRATES`].
     Loom,
     /// Miri on [`MIRI_CRATES`].
@@ -42,11 +54,12 @@ pub enum Step {
 
 impl Step {
     /// Every step, in run order.
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::Fmt,
         Step::Clippy,
         Step::Test,
         Step::Stress,
+        Step::Examples,
         Step::Loom,
         Step::Miri,
     ];
@@ -58,6 +71,7 @@ impl Step {
             Step::Clippy => "clippy",
             Step::Test => "test",
             Step::Stress => "stress",
+            Step::Examples => "examples",
             Step::Loom => "loom",
             Step::Miri => "miri",
         }
@@ -77,6 +91,7 @@ impl Step {
             Step::Stress => {
                 "ignored stress tests, release (cargo test --release --workspace -- --ignored)"
             }
+            Step::Examples => "examples, release (cargo run --release --example <name>)",
             Step::Loom => "loom model checking (cargo test --release -p <crate> --test loom)",
             Step::Miri => "miri (cargo +nightly miri test -p <crate>)",
         }
@@ -92,16 +107,28 @@ impl Step {
                     "clippy",
                     "--workspace",
                     "--all-targets",
+                    "--all-features",
                     "--",
                     "-D",
                     "warnings",
                 ],
             ),
-            Step::Test => cargo(root, &["test", "--workspace", "--release"]),
+            Step::Test => cargo(
+                root,
+                &["test", "--workspace", "--release", "--all-features"],
+            ),
             Step::Stress => cargo(
                 root,
-                &["test", "--release", "--workspace", "--", "--ignored"],
+                &[
+                    "test",
+                    "--release",
+                    "--workspace",
+                    "--all-features",
+                    "--",
+                    "--ignored",
+                ],
             ),
+            Step::Examples => examples(root),
             Step::Loom => loom(root),
             Step::Miri => miri(root),
         }
@@ -111,6 +138,28 @@ impl Step {
 /// Runs `cargo <args>` with the xtask's own toolchain.
 fn cargo(root: &Path, args: &[&str]) -> Result<(), Failure> {
     process::run(process::cargo(root).args(args))
+}
+
+/// Runs every example in [`EXAMPLES`] in release, with every feature of the facade.
+fn examples(root: &Path) -> Result<(), Failure> {
+    for (name, args) in EXAMPLES {
+        println!("example {name} {}", args.join(" "));
+        let mut cmd = process::cargo(root);
+        cmd.args([
+            "run",
+            "--quiet",
+            "--release",
+            "--manifest-path",
+            "crates/masstree/Cargo.toml",
+            "--all-features",
+            "--example",
+            name,
+            "--",
+        ])
+        .args(*args);
+        process::run(&mut cmd)?;
+    }
+    Ok(())
 }
 
 /// Runs each loom crate's `tests/loom.rs` under `--cfg loom`, in its own

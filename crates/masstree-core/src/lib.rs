@@ -25,12 +25,14 @@ mod prefetch;
 pub mod reach;
 mod remove;
 pub mod scan;
+mod scope;
 mod search;
 mod split;
 mod tree;
 mod write;
 
 pub use check::TreeStats;
+pub use scope::{PinnedScope, ScopedScan};
 pub use tree::RawTree;
 pub use write::{Decision, Written};
 

@@ -214,6 +214,16 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
         start: KeyBound,
         end: KeyBound,
     ) -> Self {
+        Self::open(tree, start, end)
+    }
+
+    /// [`ScanCursor::new`] without the guard witness: the caller keeps the thread pinned for
+    /// as long as the cursor is used and its values are kept (a guard or a `PinnedScope`).
+    pub(crate) fn open<R: Reclaim>(
+        tree: &'g RawTree<V, R>,
+        start: KeyBound,
+        end: KeyBound,
+    ) -> Self {
         let frame = Frame {
             root: tree.root(),
             snapshot: Snapshot::EMPTY,

@@ -78,13 +78,19 @@
 mod into_iter;
 mod map;
 mod map_ref;
+#[cfg(feature = "rayon")]
+mod par;
 mod range;
 mod scans;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod std_traits;
 
 pub use into_iter::IntoIter;
 pub use map::{CompareExchangeError, MassTree};
 pub use map_ref::MapRef;
+#[cfg(feature = "rayon")]
+pub use par::ParRange;
 pub use range::Range;
 
 pub use masstree_key::codec::{ByteKey, Key, Query};

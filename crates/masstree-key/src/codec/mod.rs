@@ -72,6 +72,8 @@
 
 mod buf;
 mod byte_key;
+#[cfg(feature = "serde")]
+mod byte_key_serde;
 mod bytes;
 mod escape;
 mod int;

@@ -1,0 +1,210 @@
+//! Parallel bulk work with rayon (feature `rayon`): building and extending a map from a
+//! parallel iterator, and parallel iteration over a key range.
+
+use crate::range::decode;
+use crate::{MapRef, MassTree};
+use core::marker::PhantomData;
+use core::ops::{Bound, RangeBounds};
+use masstree_core::scan::KeyBound;
+use masstree_core::{PinnedScope, RawTree, Reclaim, ScopedScan};
+use masstree_key::codec::{Key, Query, encode_to_vec};
+use rayon::iter::plumbing::UnindexedConsumer;
+use rayon::iter::{FromParallelIterator, IntoParallelIterator, ParallelExtend, ParallelIterator};
+
+/// Pieces per rayon thread a parallel range is cut into (more pieces even out the work).
+const PIECES_PER_THREAD: usize = 8;
+
+/// Builds a map from many threads at once: each rayon worker inserts its share.
+///
+/// ```
+/// use masstree::MassTree;
+/// use rayon::prelude::*;
+///
+/// let map: MassTree<u64, u64> = (0..10_000u64).into_par_iter().map(|i| (i, i * i)).collect();
+/// assert_eq!(map.len(), 10_000);
+/// assert_eq!(map.pin().get(12), Some(&144));
+/// ```
+impl<K, Q, V, R> FromParallelIterator<(Q, V)> for MassTree<K, V, R>
+where
+    K: ?Sized + Key,
+    Q: Query<K> + Send,
+    V: Send + Sync,
+    R: Reclaim,
+{
+    fn from_par_iter<I: IntoParallelIterator<Item = (Q, V)>>(iter: I) -> Self {
+        let mut map = Self::with_reclaimer();
+        map.par_extend(iter);
+        map
+    }
+}
+
+/// Inserts every pair from many threads at once (later pairs for the same key win in no
+/// particular order, as with concurrent inserts).
+impl<K, Q, V, R> ParallelExtend<(Q, V)> for MassTree<K, V, R>
+where
+    K: ?Sized + Key,
+    Q: Query<K> + Send,
+    V: Send + Sync,
+    R: Reclaim,
+{
+    fn par_extend<I: IntoParallelIterator<Item = (Q, V)>>(&mut self, iter: I) {
+        let map = &*self;
+        iter.into_par_iter().for_each_init(
+            || map.pin(),
+            |m, (key, value)| {
+                m.insert(key, value);
+            },
+        );
+    }
+}
+
+impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
+    /// A parallel iterator over the keys in `range` with their values, for rayon: the key
+    /// space is cut at the separators of the tree's top levels into several pieces per
+    /// thread, each scanned by one worker. Reductions that keep order (`collect`) see the
+    /// entries in key order. The guarantees under concurrent writes are those of
+    /// [`Range`](crate::Range), piece by piece.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use rayon::prelude::*;
+    ///
+    /// let map: MassTree<u32, u64> = (0..50_000u32).map(|i| (i, u64::from(i))).collect();
+    /// let m = map.pin();
+    /// let sum: u64 = m.par_range(1_000..2_000).map(|(_, v)| *v).sum();
+    /// assert_eq!(sum, (1_000..2_000u64).sum());
+    /// let keys: Vec<u32> = m.par_iter().map(|(k, _)| k).collect();
+    /// assert!(keys.iter().copied().eq(0..50_000));
+    /// ```
+    pub fn par_range<'g, Q, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> ParRange<'g, K, V, R>
+    where
+        Q: ?Sized + Query<K>,
+        B: RangeBounds<Q>,
+    {
+        let start = range.start_bound().map(encode_to_vec::<K, Q>);
+        let end = range.end_bound().map(encode_to_vec::<K, Q>);
+        ParRange::new(
+            &self.raw,
+            self.raw.scope(self.check(guard)),
+            guard,
+            start,
+            end,
+        )
+    }
+
+    /// A parallel iterator over every key (see [`MassTree::par_range`]).
+    pub fn par_iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> ParRange<'g, K, V, R> {
+        self.par_range::<K, _>(.., guard)
+    }
+}
+
+impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
+    /// See [`MassTree::par_range`].
+    pub fn par_range<Q, B>(&self, range: B) -> ParRange<'_, K, V, R>
+    where
+        Q: ?Sized + Query<K>,
+        B: RangeBounds<Q>,
+    {
+        self.map().par_range(range, self.guard())
+    }
+
+    /// See [`MassTree::par_iter`].
+    pub fn par_iter(&self) -> ParRange<'_, K, V, R> {
+        self.map().par_iter(self.guard())
+    }
+}
+
+/// A rayon parallel iterator over a key range, from [`MassTree::par_range`] or
+/// [`MassTree::par_iter`]; items are `(K::Owned, &V)`, valid while the guard it was made with
+/// lives.
+pub struct ParRange<'g, K: ?Sized, V, R: Reclaim> {
+    tree: &'g RawTree<V, R>,
+    scope: PinnedScope<'g>,
+    pieces: Vec<(KeyBound, KeyBound)>,
+    _key: PhantomData<fn(&K)>,
+}
+
+impl<'g, K: ?Sized, V, R: Reclaim> ParRange<'g, K, V, R> {
+    fn new(
+        tree: &'g RawTree<V, R>,
+        scope: PinnedScope<'g>,
+        guard: &R::Guard<'_>,
+        start: Bound<Vec<u8>>,
+        end: Bound<Vec<u8>>,
+    ) -> Self {
+        let want = rayon::current_num_threads() * PIECES_PER_THREAD;
+        let inside = |p: &Vec<u8>| {
+            let after_start = match &start {
+                Bound::Included(s) | Bound::Excluded(s) => p > s,
+                Bound::Unbounded => true,
+            };
+            let before_end = match &end {
+                Bound::Included(e) | Bound::Excluded(e) => p < e,
+                Bound::Unbounded => true,
+            };
+            after_start && before_end
+        };
+        let points: Vec<Vec<u8>> = tree
+            .split_points(guard, want)
+            .into_iter()
+            .filter(inside)
+            .collect();
+        let mut pieces = Vec::with_capacity(points.len() + 1);
+        let mut lo = KeyBound::from_bound(start.as_ref().map(Vec::as_slice));
+        for p in points {
+            pieces.push((lo, KeyBound::Excluded(p.clone())));
+            lo = KeyBound::Included(p);
+        }
+        pieces.push((lo, KeyBound::from_bound(end.as_ref().map(Vec::as_slice))));
+        Self {
+            tree,
+            scope,
+            pieces,
+            _key: PhantomData,
+        }
+    }
+}
+
+impl<'g, K, V, R> ParallelIterator for ParRange<'g, K, V, R>
+where
+    K: ?Sized + Key,
+    K::Owned: Send,
+    V: Send + Sync,
+    R: Reclaim,
+{
+    type Item = (K::Owned, &'g V);
+
+    fn drive_unindexed<C: UnindexedConsumer<Self::Item>>(self, consumer: C) -> C::Result {
+        let (tree, scope) = (self.tree, self.scope);
+        self.pieces
+            .into_par_iter()
+            .flat_map_iter(move |(lo, hi)| Piece::<K, V, R> {
+                scan: tree.scoped_scan(scope, lo, hi),
+                _key: PhantomData,
+            })
+            .drive_unindexed(consumer)
+    }
+}
+
+/// One piece of a parallel range, scanned by one worker.
+struct Piece<'g, K: ?Sized, V, R: Reclaim + 'g> {
+    scan: ScopedScan<'g, V, R>,
+    _key: PhantomData<fn(&K)>,
+}
+
+impl<'g, K: ?Sized + Key, V, R: Reclaim> Iterator for Piece<'g, K, V, R> {
+    type Item = (K::Owned, &'g V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (key, value) = self.scan.next_entry()?;
+        Some((decode::<K>(key), value))
+    }
+}
+
+impl<K: ?Sized, V, R: Reclaim> core::fmt::Debug for ParRange<'_, K, V, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ParRange")
+            .field("pieces", &self.pieces.len())
+            .finish_non_exhaustive()
+    }
+}
