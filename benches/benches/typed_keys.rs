@@ -1,6 +1,7 @@
 //! Criterion suite: typed `u64` keys (`MassTree<u64, u64>`) against the same keys as 8-byte
 //! big-endian byte strings (`MassTree<[u8], u64>`), single-threaded, on 1M random keys: the
-//! typed encoding must cost nothing. Run: `cargo bench -p masstree-benches --bench typed_keys`.
+//! typed encoding must cost nothing. Also ascending inserts one by one against
+//! `extend_sorted`, the bulk path for sorted input. Run: `cargo bench -p masstree-benches --bench typed_keys`.
 // `criterion_group!` generates an undocumented public function.
 #![allow(missing_docs)]
 
@@ -61,6 +62,31 @@ fn typed_keys(c: &mut Criterion) {
                     m.insert(k.to_be_bytes(), k);
                 }
                 drop(m);
+                black_box(map)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    // Ascending keys, one insert at a time against the sorted bulk path.
+    group.bench_function("insert_ascending/u64", |b| {
+        b.iter_batched(
+            MassTree::<u64, u64>::new,
+            |map| {
+                let m = map.pin();
+                for k in 0..KEYS {
+                    m.insert(k, k);
+                }
+                drop(m);
+                black_box(map)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("extend_sorted/u64", |b| {
+        b.iter_batched(
+            MassTree::<u64, u64>::new,
+            |map| {
+                map.pin().extend_sorted((0..KEYS).map(|k| (k, k)));
                 black_box(map)
             },
             BatchSize::PerIteration,

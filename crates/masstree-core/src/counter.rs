@@ -46,6 +46,14 @@ impl LenCounter {
             .fetch_add(1, Ordering::Relaxed);
     }
 
+    /// `n` keys more.
+    #[inline]
+    pub(crate) fn add(&self, n: usize) {
+        self.stripes[stripe_index()]
+            .0
+            .fetch_add(n, Ordering::Relaxed);
+    }
+
     /// One key fewer (wrapping: a stripe may go "negative" when another thread inserted).
     #[inline]
     pub(crate) fn decrement(&self) {

@@ -27,6 +27,7 @@ mod remove;
 pub mod scan;
 mod scope;
 mod search;
+mod sorted;
 mod split;
 mod tree;
 mod write;

@@ -196,26 +196,36 @@ std::thread_local! {
 }
 
 /// Whether this thread is inside a decision closure.
-fn in_decision() -> bool {
+pub(crate) fn in_decision() -> bool {
     IN_DECISION.with(core::cell::Cell::get)
 }
 
+/// Marks this thread as holding a leaf lock while running caller code, until dropped (also on
+/// unwind): a nested write from that code panics with a clear message instead of spinning
+/// forever on the lock this thread holds.
+pub(crate) struct DecisionScope(());
+
+impl DecisionScope {
+    pub(crate) fn enter() -> Self {
+        IN_DECISION.with(|f| f.set(true));
+        DecisionScope(())
+    }
+}
+
+impl Drop for DecisionScope {
+    fn drop(&mut self) {
+        IN_DECISION.with(|f| f.set(false));
+    }
+}
+
 /// Wraps a decision closure so that, while it runs, a nested write from the same thread panics
-/// with a clear message instead of spinning forever on the leaf lock this thread holds.
+/// (see [`DecisionScope`]).
 fn guarded<'g, V: 'g, F>(decide: F) -> impl FnOnce(Option<&'g V>) -> Decision<V>
 where
     F: FnOnce(Option<&'g V>) -> Decision<V>,
 {
-    /// Clears the flag on return and on unwind.
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            IN_DECISION.with(|f| f.set(false));
-        }
-    }
     move |old| {
-        IN_DECISION.with(|f| f.set(true));
-        let _reset = Reset;
+        let _scope = DecisionScope::enter();
         decide(old)
     }
 }

@@ -147,6 +147,11 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
         self.map.is_empty()
     }
 
+    /// See [`MassTree::extend_sorted`].
+    pub fn extend_sorted<Q: Query<K>, I: IntoIterator<Item = (Q, V)>>(&self, entries: I) {
+        self.map.extend_sorted(entries, &self.guard);
+    }
+
     /// Inserts every pair (later pairs overwrite earlier ones with the same key).
     pub fn extend<Q: Query<K>, I: IntoIterator<Item = (Q, V)>>(&self, iter: I) {
         for (k, v) in iter {

@@ -39,7 +39,8 @@ where
     }
 }
 
-/// Reads a sequence of `(key, value)` pairs; a later pair for the same key wins.
+/// Reads a sequence of `(key, value)` pairs (in any order; key order loads fastest); a later
+/// pair for the same key wins.
 impl<'de, K, V, R> Deserialize<'de> for MassTree<K, V, R>
 where
     K: ?Sized + Key,
@@ -73,12 +74,19 @@ where
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let map = MassTree::with_reclaimer();
-        {
-            let m = map.pin();
-            while let Some((key, value)) = seq.next_element::<(K::Owned, V)>()? {
-                m.insert(key, value);
+        let mut error = None;
+        // Serialized maps list their keys in order: load through the ascending fast path.
+        let pairs = core::iter::from_fn(|| match seq.next_element::<(K::Owned, V)>() {
+            Ok(pair) => pair,
+            Err(e) => {
+                error = Some(e);
+                None
             }
+        });
+        map.extend_sorted(pairs, &map.guard());
+        match error {
+            Some(e) => Err(e),
+            None => Ok(map),
         }
-        Ok(map)
     }
 }

@@ -2,7 +2,7 @@
 //! `FromIterator`, `Extend`.
 
 use crate::MassTree;
-use masstree_core::{Decision, Reclaim};
+use masstree_core::Reclaim;
 use masstree_key::codec::{Key, Query};
 
 impl<K: ?Sized + Key, V, R: Reclaim> Default for MassTree<K, V, R> {
@@ -30,13 +30,15 @@ where
 impl<K: ?Sized + Key, V: Clone, R: Reclaim> Clone for MassTree<K, V, R> {
     fn clone(&self) -> Self {
         let copy = Self::with_reclaimer();
-        let (guard, copy_guard) = (self.guard(), copy.guard());
+        let guard = self.guard();
         let mut entries = self.iter(&guard);
-        while let Some((key, value)) = entries.next_encoded() {
-            let value = value.clone();
-            copy.write_encoded(key, &copy_guard, |_| Decision::Put(value));
-        }
-        drop(copy_guard);
+        // Scans yield keys in order, so the copy loads through the ascending fast path.
+        let pairs = core::iter::from_fn(|| {
+            entries
+                .next_encoded()
+                .map(|(key, value)| (masstree_key::codec::ByteKey::new(key), value.clone()))
+        });
+        copy.raw.extend_sorted(pairs, &copy.guard());
         copy
     }
 }

@@ -102,6 +102,12 @@ impl KeyBuf {
     }
 }
 
+impl AsRef<[u8]> for KeyBuf {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
 impl Default for KeyBuf {
     fn default() -> Self {
         Self::new()
