@@ -90,12 +90,11 @@ impl<'g, V, R: Reclaim> OpenLeaf<'g, V, R> {
             self.tree.split_insert(self.leaf, lock, perm.len(), entry);
             // The ascending split left the new key alone in the new right sibling.
             let right = self.leaf.next();
+            if right.is_null() {
+                return Some(self.leaf);
+            }
             // SAFETY: sibling pointers name live leaves while we are pinned.
-            Some(if right.is_null() {
-                self.leaf
-            } else {
-                unsafe { &*right }
-            })
+            Some(unsafe { &*right })
         } else {
             insert_into_free_slot(self.leaf, &lock, perm, perm.len(), entry);
             self.lock = Some(lock);
