@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::harden;
 use crate::process::{self, Failure};
 use crate::toolchain;
 
@@ -34,6 +35,12 @@ pub enum Step {
     Test,
     /// The `#[ignore]`d long stress tests, in release.
     Stress,
+    /// A short linearizability run ([`harden::VERIFY_LINCHECK`]).
+    Lincheck,
+    /// A short soak run ([`harden::VERIFY_SOAK`]).
+    Soak,
+    /// The differential fuzz target for [`harden::VERIFY_FUZZ_SECONDS`].
+    Fuzz,
     /// Loom model checking of [`LOOM_CRATES`].
     Loom,
     /// Miri on [`MIRI_CRATES`].
@@ -42,11 +49,14 @@ pub enum Step {
 
 impl Step {
     /// Every step, in run order.
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 9] = [
         Step::Fmt,
         Step::Clippy,
         Step::Test,
         Step::Stress,
+        Step::Lincheck,
+        Step::Soak,
+        Step::Fuzz,
         Step::Loom,
         Step::Miri,
     ];
@@ -58,6 +68,9 @@ impl Step {
             Step::Clippy => "clippy",
             Step::Test => "test",
             Step::Stress => "stress",
+            Step::Lincheck => "lincheck",
+            Step::Soak => "soak",
+            Step::Fuzz => "fuzz",
             Step::Loom => "loom",
             Step::Miri => "miri",
         }
@@ -76,6 +89,15 @@ impl Step {
             Step::Test => "tests, release (cargo test --workspace --release)",
             Step::Stress => {
                 "ignored stress tests, release (cargo test --release --workspace -- --ignored)"
+            }
+            Step::Lincheck => {
+                "linearizability of short concurrent histories (lincheck --histories 50000)"
+            }
+            Step::Soak => {
+                "mixed workload with structural checks and a memory ceiling (soak --seconds 40)"
+            }
+            Step::Fuzz => {
+                "differential fuzzing against BTreeMap, 60 s (cargo +nightly fuzz run differential)"
             }
             Step::Loom => "loom model checking (cargo test --release -p <crate> --test loom)",
             Step::Miri => "miri (cargo +nightly miri test -p <crate>)",
@@ -102,6 +124,9 @@ impl Step {
                 root,
                 &["test", "--release", "--workspace", "--", "--ignored"],
             ),
+            Step::Lincheck => harden::harness(root, "lincheck", harden::VERIFY_LINCHECK),
+            Step::Soak => harden::harness(root, "soak", harden::VERIFY_SOAK),
+            Step::Fuzz => harden::fuzz(root, harden::VERIFY_FUZZ_SECONDS),
             Step::Loom => loom(root),
             Step::Miri => miri(root),
         }
