@@ -124,7 +124,16 @@ pub fn sanitize(root: &Path, sanitizers: &[Sanitizer]) -> Result<(), Failure> {
             root.join("target")
                 .join(format!("sanitize-{}", sanitizer.name())),
         )
-        .env("TSAN_OPTIONS", "halt_on_error=1 second_deadlock_stack=1")
+        .env(
+            "TSAN_OPTIONS",
+            format!(
+                "halt_on_error=1 second_deadlock_stack=1 suppressions={}",
+                root.join("xtask")
+                    .join("sanitize")
+                    .join("tsan.supp")
+                    .display()
+            ),
+        )
         .env("ASAN_OPTIONS", "detect_leaks=1")
         .env("PROPTEST_CASES", "32");
         process::append_env(&mut cmd, "RUSTFLAGS", &flags);
