@@ -266,3 +266,28 @@ fn layer_creation_vs_get_of_the_new_key() {
         assert_eq!(get(&tree, b"shared-slice/second"), Some(2));
     });
 }
+
+/// An insert into a reused slot (still holding a removed key's slice and value) vs a get of
+/// that removed key: the reader must never see the stale slot published. Removing keys 1..=15
+/// in order leaves key 1's slot first in the free list, so the next insert reuses it.
+#[test]
+fn insert_into_reused_slot_vs_get_of_the_removed_key() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 1..=15 {
+            insert(&tree, &key(i), i);
+        }
+        for i in 1..=15 {
+            remove(&tree, &key(i));
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(100), 100))
+        };
+        assert_eq!(get(&tree, &key(1)), None, "a removed key came back");
+        let seen = get(&tree, &key(100));
+        assert!(seen.is_none() || seen == Some(100));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(100)), Some(100));
+    });
+}
