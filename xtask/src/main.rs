@@ -3,6 +3,7 @@
 //! `cargo xtask verify` is the one command CI runs; see [`USAGE`] for the
 //! rest. This file parses the command line and dispatches.
 
+mod harden;
 mod process;
 mod steps;
 mod toolchain;
@@ -11,6 +12,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use harden::Sanitizer;
 use steps::Step;
 use verify::Plan;
 
@@ -25,6 +27,9 @@ commands:
                test    cargo test --workspace --release --all-features
                stress  cargo test --release --workspace --all-features -- --ignored
                examples  cargo run --release --example <name> for every facade example
+               lincheck  cargo xtask lincheck --histories 50000
+               soak      cargo xtask soak --seconds 40 --max-rss-mib 512
+               fuzz      cargo xtask fuzz --seconds 60
                loom    cargo test --release -p <crate> --test loom  (--cfg loom)
                miri    cargo +nightly miri test -p <crate>  (installs miri if missing)
              options:
@@ -32,6 +37,19 @@ commands:
                --only <steps>  run only these steps, e.g. --only clippy
   loom       run only the loom step
   miri       run only the miri step
+  lincheck   run short concurrent histories of get/insert/remove/update on a hot key set and
+             check each is linearizable (cargo run --release -p masstree-harden --bin lincheck)
+             options: --histories <n> (default 20000), --seed <s>, --threads <t>, --ops <o>
+  soak       run a mixed workload, checking the whole tree between phases and a memory ceiling
+             (cargo run --release -p masstree-harden --bin soak)
+             options: --minutes <n> | --seconds <n> (default 60 s), --max-rss-mib <m>
+               (default 1024), --threads <t>, --seed <s>
+  fuzz       run the differential fuzz target (map vs BTreeMap) with cargo-fuzz on nightly,
+             installing cargo-fuzz if missing; new inputs go to target/fuzz-corpus
+             options: --seconds <n> (default 60)
+  sanitize   run the facade's concurrent and drop-accounting tests under sanitizers on nightly
+             with -Zbuild-std (installs rust-src if missing); not part of verify
+             arguments: any of thread, address, leak (default: all three)
   bench      run every map side by side and write docs/benchmarks.md and .svg:
                cargo run --release -p masstree-benches --bin throughput -- <options>
              options (passed through):
@@ -51,6 +69,12 @@ enum Command {
     Help,
     /// Run the throughput runner with these arguments.
     Bench(Vec<String>),
+    /// Run a harness binary (`lincheck` or `soak`) with these arguments.
+    Harness(&'static str, Vec<String>),
+    /// Run the fuzz target this many seconds.
+    Fuzz(u64),
+    /// Run these sanitizers.
+    Sanitize(Vec<Sanitizer>),
 }
 
 fn main() -> ExitCode {
@@ -62,10 +86,32 @@ fn main() -> ExitCode {
         }
         Ok(Command::Bench(rest)) => bench(&workspace_root(), &rest),
         Ok(Command::Steps(label, plan)) => verify::run(label, &plan, &workspace_root()),
+        Ok(Command::Harness(bin, rest)) => {
+            let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+            report(bin, harden::harness(&workspace_root(), bin, &rest))
+        }
+        Ok(Command::Fuzz(seconds)) => report("fuzz", harden::fuzz(&workspace_root(), seconds)),
+        Ok(Command::Sanitize(which)) => {
+            report("sanitize", harden::sanitize(&workspace_root(), &which))
+        }
         Err(message) => {
             eprintln!("error: {message}\n");
             eprint!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints how a single command ended and turns it into the exit code.
+fn report(label: &str, result: Result<(), process::Failure>) -> ExitCode {
+    match result {
+        Ok(()) => {
+            println!("{label}: passed");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("error: {label} failed: {failure}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -112,8 +158,47 @@ fn parse(args: &[String]) -> Result<Command, String> {
         "loom" => no_options(command, rest).map(|()| Command::Steps("loom", only(&[Step::Loom]))),
         "miri" => no_options(command, rest).map(|()| Command::Steps("miri", only(&[Step::Miri]))),
         "verify" => parse_verify(rest).map(|plan| Command::Steps("verify", plan)),
+        "lincheck" => Ok(Command::Harness("lincheck", rest.to_vec())),
+        "soak" => Ok(Command::Harness("soak", rest.to_vec())),
+        "fuzz" => parse_fuzz(rest).map(Command::Fuzz),
+        "sanitize" => parse_sanitize(rest).map(Command::Sanitize),
         other => Err(format!("unknown command `{other}`")),
     }
+}
+
+/// Parses `fuzz [--seconds N]`.
+fn parse_fuzz(args: &[String]) -> Result<u64, String> {
+    let value = match args {
+        [] => return Ok(harden::VERIFY_FUZZ_SECONDS),
+        [flag, value] if flag == "--seconds" => value.as_str(),
+        [flag] if flag.starts_with("--seconds=") => &flag["--seconds=".len()..],
+        _ => {
+            return Err(format!(
+                "`fuzz` takes `--seconds N`, got `{}`",
+                args.join(" ")
+            ));
+        }
+    };
+    match value.parse() {
+        Ok(seconds) if seconds > 0 => Ok(seconds),
+        _ => Err(format!(
+            "`--seconds` needs a positive number, got `{value}`"
+        )),
+    }
+}
+
+/// Parses `sanitize [thread|address|leak]...` (none: all of them).
+fn parse_sanitize(args: &[String]) -> Result<Vec<Sanitizer>, String> {
+    if args.is_empty() {
+        return Ok(Sanitizer::ALL.to_vec());
+    }
+    args.iter()
+        .map(|name| {
+            Sanitizer::from_name(name).ok_or_else(|| {
+                format!("unknown sanitizer `{name}` (sanitizers: thread, address, leak)")
+            })
+        })
+        .collect()
 }
 
 /// Fails if a command that takes no options got some.
@@ -219,7 +304,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "fmt", "clippy", "test", "stress", "examples", "loom", "miri"
+                "fmt", "clippy", "test", "stress", "examples", "lincheck", "soak", "fuzz", "loom",
+                "miri"
             ]
         );
     }
@@ -250,6 +336,29 @@ mod tests {
     }
 
     #[test]
+    fn hardening_commands_parse() {
+        assert_eq!(
+            parse(&args("lincheck --seed 3")),
+            Ok(Command::Harness("lincheck", args("--seed 3")))
+        );
+        assert_eq!(
+            parse(&args("soak --minutes 5")),
+            Ok(Command::Harness("soak", args("--minutes 5")))
+        );
+        assert_eq!(parse(&args("fuzz")), Ok(Command::Fuzz(60)));
+        assert_eq!(parse(&args("fuzz --seconds 5")), Ok(Command::Fuzz(5)));
+        assert_eq!(parse(&args("fuzz --seconds=7")), Ok(Command::Fuzz(7)));
+        assert_eq!(
+            parse(&args("sanitize")),
+            Ok(Command::Sanitize(Sanitizer::ALL.to_vec()))
+        );
+        assert_eq!(
+            parse(&args("sanitize leak thread")),
+            Ok(Command::Sanitize(vec![Sanitizer::Leak, Sanitizer::Thread]))
+        );
+    }
+
+    #[test]
     fn rejects_bad_input() {
         for line in [
             "",
@@ -259,6 +368,10 @@ mod tests {
             "verify --fast",
             "verify --skip fmt --only test",
             "miri extra",
+            "fuzz --seconds",
+            "fuzz --seconds 0",
+            "fuzz --minutes 1",
+            "sanitize memory",
         ] {
             assert!(parse(&args(line)).is_err(), "`{line}` should fail");
         }

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::harden;
 use crate::process::{self, Failure};
 use crate::toolchain;
 
@@ -46,6 +47,12 @@ pub enum Step {
     Stress,
     /// Every example of the facade, run to completion.
     Examples,
+    /// A short linearizability run ([`harden::VERIFY_LINCHECK`]).
+    Lincheck,
+    /// A short soak run ([`harden::VERIFY_SOAK`]).
+    Soak,
+    /// The differential fuzz target for [`harden::VERIFY_FUZZ_SECONDS`].
+    Fuzz,
     /// Loom model checking of [`LOOM_CRATES`].
     Loom,
     /// Miri on [`MIRI_CRATES`].
@@ -54,12 +61,15 @@ pub enum Step {
 
 impl Step {
     /// Every step, in run order.
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 10] = [
         Step::Fmt,
         Step::Clippy,
         Step::Test,
         Step::Stress,
         Step::Examples,
+        Step::Lincheck,
+        Step::Soak,
+        Step::Fuzz,
         Step::Loom,
         Step::Miri,
     ];
@@ -72,6 +82,9 @@ impl Step {
             Step::Test => "test",
             Step::Stress => "stress",
             Step::Examples => "examples",
+            Step::Lincheck => "lincheck",
+            Step::Soak => "soak",
+            Step::Fuzz => "fuzz",
             Step::Loom => "loom",
             Step::Miri => "miri",
         }
@@ -92,6 +105,15 @@ impl Step {
                 "ignored stress tests, release (cargo test --release --workspace -- --ignored)"
             }
             Step::Examples => "examples, release (cargo run --release --example <name>)",
+            Step::Lincheck => {
+                "linearizability of short concurrent histories (lincheck --histories 50000)"
+            }
+            Step::Soak => {
+                "mixed workload with structural checks and a memory ceiling (soak --seconds 40)"
+            }
+            Step::Fuzz => {
+                "differential fuzzing against BTreeMap, 60 s (cargo +nightly fuzz run differential)"
+            }
             Step::Loom => "loom model checking (cargo test --release -p <crate> --test loom)",
             Step::Miri => "miri (cargo +nightly miri test -p <crate>)",
         }
@@ -129,6 +151,9 @@ impl Step {
                 ],
             ),
             Step::Examples => examples(root),
+            Step::Lincheck => harden::harness(root, "lincheck", harden::VERIFY_LINCHECK),
+            Step::Soak => harden::harness(root, "soak", harden::VERIFY_SOAK),
+            Step::Fuzz => harden::fuzz(root, harden::VERIFY_FUZZ_SECONDS),
             Step::Loom => loom(root),
             Step::Miri => miri(root),
         }

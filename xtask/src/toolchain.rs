@@ -1,5 +1,6 @@
-//! Making sure the nightly toolchain and miri are present before the miri
-//! step, installing what is missing through rustup.
+//! Making sure the nightly toolchain and its parts are present before a step
+//! needs them (miri, rust-src for `-Zbuild-std`, cargo-fuzz), installing what
+//! is missing through rustup or cargo.
 
 use std::path::Path;
 use std::thread;
@@ -164,5 +165,80 @@ fn rustup_install(root: &Path, args: &[&str]) {
             }
             Err(failure) => eprintln!("{} (attempt {attempt}/{INSTALL_ATTEMPTS})", failure.message),
         }
+    }
+}
+
+/// How to add the standard library sources (`-Zbuild-std` needs them) to nightly.
+const ADD_RUST_SRC: &[&str] = &["component", "add", "rust-src", "--toolchain", "nightly"];
+
+/// Makes sure nightly and its `rust-src` are installed, for the sanitizers' `-Zbuild-std`.
+pub fn ensure_rust_src(root: &Path) -> Result<(), Failure> {
+    check_rustup(root)?;
+    ensure_nightly(root)?;
+    if has_rust_src(root) {
+        return Ok(());
+    }
+    println!("rust-src missing from nightly; adding it");
+    rustup_install(root, ADD_RUST_SRC);
+    if has_rust_src(root) {
+        Ok(())
+    } else {
+        Err(Failure {
+            message: "rust-src is missing from the nightly toolchain and adding it failed"
+                .to_owned(),
+            hint: format!("to fix, run:\n  rustup {}", ADD_RUST_SRC.join(" ")),
+        })
+    }
+}
+
+/// The nightly compiler's host triple (the sanitizers need an explicit `--target`).
+pub fn nightly_host(root: &Path) -> Result<String, Failure> {
+    let mut cmd = process::rustup(root);
+    cmd.args(["run", "nightly", "rustc", "-vV"]);
+    process::probe(&mut cmd)
+        .and_then(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .find_map(|line| line.strip_prefix("host: ").map(str::to_owned))
+        })
+        .ok_or_else(|| Failure {
+            message: "could not read the nightly compiler's host triple".to_owned(),
+            hint: "reproduce with:\n  rustup run nightly rustc -vV".to_owned(),
+        })
+}
+
+/// `cargo +nightly fuzz --version`, if cargo-fuzz is installed.
+fn cargo_fuzz_version(root: &Path) -> Option<String> {
+    let mut cmd = process::nightly_cargo(root);
+    cmd.args(["fuzz", "--version"]);
+    process::probe(&mut cmd).map(|output| process::first_line(&output))
+}
+
+/// Makes sure nightly and cargo-fuzz are installed (`cargo install cargo-fuzz` if missing).
+pub fn ensure_cargo_fuzz(root: &Path) -> Result<(), Failure> {
+    check_rustup(root)?;
+    ensure_nightly(root)?;
+    if let Some(version) = cargo_fuzz_version(root) {
+        println!("found {version}");
+        return Ok(());
+    }
+    println!("cargo-fuzz missing; installing it (cargo install cargo-fuzz)");
+    let mut install = process::cargo(root);
+    install.args(["install", "--locked", "cargo-fuzz"]);
+    let installed = process::run(&mut install);
+    match (cargo_fuzz_version(root), installed) {
+        (Some(version), _) => {
+            println!("installed {version}");
+            Ok(())
+        }
+        (None, result) => Err(Failure {
+            message: format!(
+                "cargo-fuzz is missing and installing it failed{}",
+                result.err().map(|f| format!(": {}", f.message)).unwrap_or_default()
+            ),
+            hint: "to fix, run:\n  cargo install --locked cargo-fuzz\n\
+                   (the corpus still runs on stable: cargo test -p masstree-harden --test fuzz_corpus)"
+                .to_owned(),
+        }),
     }
 }

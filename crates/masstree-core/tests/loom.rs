@@ -17,6 +17,15 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
     builder.check(f);
 }
 
+/// Like [`model`], with a preemption bound of its own (three-thread models explode at the CI
+/// bound of 2).
+fn model_with_bound(preemptions: usize, f: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    builder.max_branches = 1_000_000;
+    builder.preemption_bound = Some(preemptions);
+    builder.check(f);
+}
+
 fn key(i: u64) -> [u8; 8] {
     i.to_be_bytes()
 }
@@ -155,5 +164,130 @@ fn scan_crossing_a_split() {
         assert_eq!(back, (0..15).rev().map(|i| i * 2).collect::<Vec<_>>());
         drop(guard);
         t.join().unwrap();
+    });
+}
+
+/// A tree whose layer-0 root is an internode over two leaves: `0..15` on the left, and `15`
+/// alone on the right (an insert at the very end of a full leaf splits off just that key).
+fn two_leaves_right_holding_one() -> Tree {
+    let mut tree = Tree::new();
+    for i in 0..16 {
+        insert(&tree, &key(i), i);
+    }
+    let stats = tree.check_invariants().expect("a valid tree");
+    assert_eq!(stats.leaves, 2, "the model needs two leaves");
+    tree
+}
+
+/// The remove of the last key in a leaf (which empties and unlinks the leaf) vs a concurrent
+/// insert into that leaf's range: the insert must land in a live leaf, not be lost with the
+/// unlinked one, and the tree must stay well formed.
+#[test]
+fn remove_last_key_in_leaf_vs_insert_into_it() {
+    model(|| {
+        let tree = Arc::new(two_leaves_right_holding_one());
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || remove(&tree, &key(15)))
+        };
+        thread::yield_now();
+        insert(&tree, &key(16), 16);
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(16)), Some(16), "the insert was lost");
+        assert_eq!(get(&tree, &key(15)), None);
+        assert_eq!(get(&tree, &key(14)), Some(14));
+        let mut tree = Arc::try_unwrap(tree).unwrap_or_else(|_| panic!("threads joined"));
+        let stats = tree.check_invariants().expect("a well-formed tree");
+        assert_eq!(stats.keys, 16);
+    });
+}
+
+/// The same leaf emptied and unlinked vs a get of a key that stays (in the left leaf) and of
+/// the key being removed.
+#[test]
+fn remove_last_key_in_leaf_vs_get() {
+    model(|| {
+        let tree = Arc::new(two_leaves_right_holding_one());
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || remove(&tree, &key(15)))
+        };
+        let seen = get(&tree, &key(15));
+        assert!(seen.is_none() || seen == Some(15));
+        assert_eq!(get(&tree, &key(14)), Some(14));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(15)), None);
+    });
+}
+
+/// Three threads on one full leaf: an insert that splits it, a second insert into the same
+/// leaf (racing for its lock, so it may land before or after the split, on either side), and a
+/// reader of a key that moves right. Preemption bound 1: at 2 the state space is far beyond CI.
+#[test]
+fn insert_vs_split_vs_get_on_one_leaf() {
+    model_with_bound(1, || {
+        let tree = Arc::new(Tree::new());
+        for i in 0..15 {
+            insert(&tree, &key(i * 2), i * 2);
+        }
+        let splitter = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(9), 9))
+        };
+        let second = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(21), 21))
+        };
+        assert_eq!(get(&tree, &key(28)), Some(28), "a key that moves right");
+        splitter.join().unwrap();
+        second.join().unwrap();
+        assert_eq!(get(&tree, &key(9)), Some(9));
+        assert_eq!(get(&tree, &key(21)), Some(21));
+        let mut tree = Arc::try_unwrap(tree).unwrap_or_else(|_| panic!("threads joined"));
+        assert_eq!(tree.check_invariants().expect("well formed").keys, 17);
+    });
+}
+
+/// Layer creation vs a get of the *new* key under the new layer and of the key that moves
+/// down into it.
+#[test]
+fn layer_creation_vs_get_of_the_new_key() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, b"shared-slice/first", 1);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, b"shared-slice/second", 2))
+        };
+        let seen = get(&tree, b"shared-slice/second");
+        assert!(seen.is_none() || seen == Some(2));
+        assert_eq!(get(&tree, b"shared-slice/first"), Some(1));
+        t.join().unwrap();
+        assert_eq!(get(&tree, b"shared-slice/second"), Some(2));
+    });
+}
+
+/// An insert into a reused slot (still holding a removed key's slice and value) vs a get of
+/// that removed key: the reader must never see the stale slot published. Removing keys 1..=15
+/// in order leaves key 1's slot first in the free list, so the next insert reuses it.
+#[test]
+fn insert_into_reused_slot_vs_get_of_the_removed_key() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 1..=15 {
+            insert(&tree, &key(i), i);
+        }
+        for i in 1..=15 {
+            remove(&tree, &key(i));
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(100), 100))
+        };
+        assert_eq!(get(&tree, &key(1)), None, "a removed key came back");
+        let seen = get(&tree, &key(100));
+        assert!(seen.is_none() || seen == Some(100));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(100)), Some(100));
     });
 }
