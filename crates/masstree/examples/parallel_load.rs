@@ -1,6 +1,7 @@
 //! A parallel bulk load and a parallel range aggregate with rayon (feature `rayon`).
 //!
-//! `cargo run --release -p masstree --features rayon --example parallel_load [keys]`
+//! `cargo run --release --example parallel_load [keys]` (the example enables the `rayon`
+//! feature through the facade's dev-dependencies)
 use masstree::MassTree;
 use rayon::prelude::*;
 use std::time::Instant;
