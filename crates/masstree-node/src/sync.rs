@@ -14,12 +14,37 @@ pub use core::sync::atomic::{
     AtomicBool, AtomicPtr, AtomicU8, AtomicU64, AtomicUsize, Ordering, fence,
 };
 
-/// Tells the CPU (or loom's scheduler) that this thread is spinning on a word another thread
-/// will change.
-#[inline]
-pub fn spin_hint() {
-    #[cfg(loom)]
-    loom::thread::yield_now();
-    #[cfg(not(loom))]
-    core::hint::spin_loop();
+/// Spins that double each round before a waiter starts yielding its time slice.
+const SPIN_ROUNDS: u32 = 6;
+
+/// Exponential backoff for a thread waiting on a word another thread will change: a few
+/// doubling rounds of spin hints, then `yield_now`, so a waiter does not burn its time slice
+/// while the thread it waits for is descheduled (more threads than cores).
+#[derive(Debug, Default)]
+pub struct Backoff {
+    round: u32,
+}
+
+impl Backoff {
+    /// A fresh backoff.
+    #[inline]
+    pub fn new() -> Self {
+        Self { round: 0 }
+    }
+
+    /// Waits a little longer than last time.
+    #[inline]
+    pub fn snooze(&mut self) {
+        #[cfg(loom)]
+        loom::thread::yield_now();
+        #[cfg(not(loom))]
+        if self.round < SPIN_ROUNDS {
+            for _ in 0..1u32 << self.round {
+                core::hint::spin_loop();
+            }
+            self.round += 1;
+        } else {
+            std::thread::yield_now();
+        }
+    }
 }

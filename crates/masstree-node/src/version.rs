@@ -31,7 +31,7 @@
 //! - `lock` is an acquire CAS so a writer sees everything the previous holder wrote before its
 //!   release `unlock`.
 
-use crate::sync::{AtomicU64, Ordering, fence, spin_hint};
+use crate::sync::{AtomicU64, Backoff, Ordering, fence};
 
 /// Writers hold this bit while they own the node.
 pub const LOCKED: u64 = 1 << 0;
@@ -185,12 +185,13 @@ impl NodeVersion {
     /// critical section is visible to the reads that follow.
     #[inline]
     pub fn stable(&self) -> Version {
+        let mut backoff = Backoff::new();
         loop {
             let raw = self.0.load(Ordering::Acquire);
             if raw & DIRTY == 0 {
                 return Version(raw);
             }
-            spin_hint();
+            backoff.snooze();
         }
     }
 
@@ -218,6 +219,7 @@ impl NodeVersion {
     /// Spins until this thread owns the node.
     #[inline]
     pub fn lock(&self) -> NodeLock<'_> {
+        let mut backoff = Backoff::new();
         loop {
             let raw = self.0.load(Ordering::Relaxed);
             // Acquire on success: pairs with the release store of the previous `unlock`.
@@ -230,7 +232,7 @@ impl NodeVersion {
                 after_lock();
                 return NodeLock { version: self };
             }
-            spin_hint();
+            backoff.snooze();
         }
     }
 
