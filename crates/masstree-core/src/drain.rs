@@ -48,19 +48,21 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 values.push(value.cast::<V>());
             }
         }
-        let root = self.root.load(Ordering::Relaxed);
-        // SAFETY: `self` is owned, so no reader or writer is active; every value pointer was
-        // collected above and is now owned by `Taken`, so the nodes are freed without them.
-        unsafe { destroy_layer::<V>(root, Values::Keep) };
-        self.reclaim.reclaim_all();
-        // The tree is now an empty leaf, which its `Drop` frees.
-        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
-        self.root.store(leaf.cast(), Ordering::Relaxed);
-        self.len.reset();
-
+        // The values now belong to `Taken` (dropped there if anything below panics), and the
+        // tree to an empty leaf *before* the old nodes are freed: a panic in a retired value's
+        // `Drop` during `reclaim_all` must not leave `root` naming freed nodes for `Drop`.
         let mut taken = Taken {
             values: values.into_iter(),
         };
+        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        let root = self.root.swap(leaf.cast(), Ordering::Relaxed);
+        self.len.reset();
+        // SAFETY: `self` is owned, so no reader or writer is active; `root` is unreachable now;
+        // every value pointer was collected above and is owned by `taken`, so the nodes are
+        // freed without them.
+        unsafe { destroy_layer::<V>(root, Values::Keep) };
+        self.reclaim.reclaim_all();
+
         let mut start = 0;
         for end in ends {
             let Some(value) = taken.values.next() else {

@@ -2,6 +2,7 @@
 
 use masstree_alloc::Free;
 use masstree_node::{Suffix, SuffixRaw};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Frees a retired suffix.
 pub(crate) struct FreeSuffix;
@@ -10,5 +11,22 @@ impl Free<SuffixRaw> for FreeSuffix {
     unsafe fn free(ptr: *mut SuffixRaw) {
         // SAFETY: retired suffixes came from `Suffix::into_raw` and are retired once.
         drop(unsafe { Suffix::from_raw(ptr) });
+    }
+}
+
+/// Frees a retired value (a `Box<V>`), containing a panic from `V::drop`.
+///
+/// Retired values are dropped by the reclaimer, on whichever thread happens to reclaim their
+/// batch and at a time unrelated to the write that retired them: a panic there cannot reach
+/// the code responsible, and unwinding through the reclaimer's own bookkeeping would leave it
+/// inconsistent (memory freed twice). The panic is caught here instead (the panic hook still
+/// prints it) and the value's memory is freed as usual.
+pub(crate) struct FreeValue;
+
+impl<V> Free<V> for FreeValue {
+    unsafe fn free(ptr: *mut V) {
+        // SAFETY: retired values came from `Box::into_raw` and are retired once.
+        let value = unsafe { Box::from_raw(ptr) };
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
     }
 }

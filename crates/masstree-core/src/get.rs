@@ -19,7 +19,10 @@ impl<V, R: Reclaim> RawTree<V, R> {
     ///
     /// Linearizes at the last version check of the leaf that holds (or would hold) the key.
     pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<&'g V> {
-        debug_assert!(self.owns_guard(guard));
+        assert!(
+            self.owns_guard(guard),
+            "masstree: a guard of another map was passed to this map"
+        );
         let mut cursor = KeyCursor::new(key);
         let mut root = self.root();
         loop {

@@ -210,10 +210,14 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     /// (for a reverse scan `start` is the upper bound).
     pub fn new<R: Reclaim>(
         tree: &'g RawTree<V, R>,
-        _guard: &'g R::Guard<'_>,
+        guard: &'g R::Guard<'_>,
         start: KeyBound,
         end: KeyBound,
     ) -> Self {
+        assert!(
+            tree.owns_guard(guard),
+            "masstree: a guard of another map was passed to this map"
+        );
         Self::open(tree, start, end)
     }
 

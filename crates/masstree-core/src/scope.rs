@@ -22,6 +22,8 @@ use masstree_node::KEYLEN_LAYER;
 /// and `Sync`, so worker threads can scan under it (see the module docs).
 #[derive(Clone, Copy, Debug)]
 pub struct PinnedScope<'g> {
+    /// The address of the tree whose guard is pinned: a scope protects that tree only.
+    tree: usize,
     _pinned: PhantomData<&'g ()>,
 }
 
@@ -51,17 +53,27 @@ impl<V, R: Reclaim> RawTree<V, R> {
             "masstree: a guard of another map was passed to this map"
         );
         PinnedScope {
+            tree: self.address(),
             _pinned: PhantomData,
         }
     }
 
     /// A forward scan of `start..end` on the current thread, under `scope`.
+    ///
+    /// # Panics
+    ///
+    /// If `scope` was made from a guard of another tree (it would protect nothing here).
     pub fn scoped_scan<'g>(
         &'g self,
-        _scope: PinnedScope<'g>,
+        scope: PinnedScope<'g>,
         start: KeyBound,
         end: KeyBound,
     ) -> ScopedScan<'g, V, R> {
+        assert_eq!(
+            scope.tree,
+            self.address(),
+            "masstree: a scope of another map was passed to this map"
+        );
         // Pin before the cursor reads the root; the cursor's values are tied to `'g`, the
         // scope's lifetime: the scope's guard keeps them allocated after this scan's own guard
         // is gone (module docs).
@@ -71,6 +83,11 @@ impl<V, R: Reclaim> RawTree<V, R> {
             cursor,
             _guard: guard,
         }
+    }
+
+    /// This tree's address, naming it in a [`PinnedScope`].
+    fn address(&self) -> usize {
+        (self as *const Self).addr()
     }
 
     /// About `want` increasing byte strings (or fewer, for small trees) that cut the key
@@ -136,5 +153,31 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 .collect();
         }
         points
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::scan::KeyBound;
+
+    #[test]
+    #[should_panic(expected = "a scope of another map")]
+    fn a_scope_protects_only_its_own_tree() {
+        let (a, b) = (RawTree::<u64>::new(), RawTree::<u64>::new());
+        let guard = a.pin();
+        let scope = a.scope(&guard);
+        let _ = b.scoped_scan(scope, KeyBound::Unbounded, KeyBound::Unbounded);
+    }
+
+    #[test]
+    fn a_scope_scans_its_own_tree() {
+        let tree = RawTree::<u64>::new();
+        let guard = tree.pin();
+        tree.write(b"k", &guard, |_| crate::Decision::Put(7));
+        let scope = tree.scope(&guard);
+        let mut scan = tree.scoped_scan(scope, KeyBound::Unbounded, KeyBound::Unbounded);
+        assert_eq!(scan.next_entry(), Some((&b"k"[..], &7)));
+        assert_eq!(scan.next_entry(), None);
     }
 }

@@ -19,6 +19,7 @@ use crate::search::{Search, class_order, search};
 use crate::tree::RawTree;
 use crate::write::{Decision, NewEntry, insert_into_free_slot, lock_leaf};
 use masstree_alloc::Reclaim;
+use masstree_key::codec::KeyBuf;
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor, SLICE_LEN};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Suffix};
 
@@ -122,11 +123,18 @@ fn cursor_at(key: &[u8], depth: usize) -> KeyCursor<'_> {
 impl<V, R: Reclaim> RawTree<V, R> {
     /// Inserts every pair (a later pair for a key replaces an earlier one), fastest when the
     /// keys ascend: see the module docs. Safe under concurrent reads and writes.
-    pub fn extend_sorted<'g, K: AsRef<[u8]>>(
+    ///
+    /// Keys come as [`KeyBuf`]s (a type of this project, so no caller code runs while a leaf
+    /// is locked: not even an `AsRef` or a `Drop`).
+    pub fn extend_sorted<'g>(
         &'g self,
-        entries: impl IntoIterator<Item = (K, V)>,
+        entries: impl IntoIterator<Item = (KeyBuf, V)>,
         guard: &'g R::Guard<'_>,
     ) {
+        assert!(
+            self.owns_guard(guard),
+            "masstree: a guard of another map was passed to this map"
+        );
         assert!(
             !crate::write::in_decision(),
             "masstree: a closure passed to a write wrote to a map; it may read but not write"
@@ -141,7 +149,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
             }
             let mut open: Option<OpenLeaf<'g, V, R>> = None;
             for (key, value) in chunk.drain(..) {
-                let key = key.as_ref();
+                let key = key.as_slice();
                 let value = match finger.as_mut() {
                     Some(f) if f.covers(key) => {
                         let cursor = cursor_at(key, f.depth);

@@ -78,14 +78,16 @@ impl<V, R: Reclaim> RawTree<V, R> {
 
     /// Removes every key. Takes `&mut self`: no reader or writer can be active.
     pub fn clear(&mut self) {
-        let root = self.root.load(Ordering::Relaxed);
-        // SAFETY: `&mut self` gives exclusive access; every node reachable from the root is
-        // owned by the tree.
+        // Swap in the empty leaf first: if a value's `Drop` panics while the old nodes are
+        // freed, the tree is already empty and consistent, and its `Drop` frees only that leaf
+        // (the rest of the old trie leaks rather than being freed twice).
+        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        let root = self.root.swap(leaf.cast(), Ordering::Relaxed);
+        self.len.reset();
+        // SAFETY: `&mut self` gives exclusive access; `root` is unreachable now and every node
+        // reachable from it is owned by the tree.
         unsafe { crate::destroy::destroy_layer::<V>(root, crate::destroy::Values::Drop) };
         self.reclaim.reclaim_all();
-        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
-        self.root.store(leaf.cast(), Ordering::Relaxed);
-        self.len.reset();
     }
 
     /// Whether the current layer-0 root is a leaf (for tests of growth).

@@ -1,11 +1,11 @@
 //! Writes: insert, replace and remove of one key, decided under the leaf lock.
 
-use crate::free::FreeSuffix;
+use crate::free::{FreeSuffix, FreeValue};
 use crate::layer::build_layer;
 use crate::reach::reach_leaf;
 use crate::search::{Search, search};
 use crate::tree::RawTree;
-use masstree_alloc::{FreeBox, Reclaim, ReclaimGuard};
+use masstree_alloc::{Reclaim, ReclaimGuard};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Permutation, Suffix};
 
@@ -38,7 +38,10 @@ impl<V, R: Reclaim> RawTree<V, R> {
     where
         F: FnOnce(Option<&'g V>) -> Decision<V>,
     {
-        debug_assert!(self.owns_guard(guard));
+        assert!(
+            self.owns_guard(guard),
+            "masstree: a guard of another map was passed to this map"
+        );
         assert!(
             !in_decision(),
             "masstree: a closure passed to a write (update, get_or_insert_with, remove_if, \
@@ -118,7 +121,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
                             leaf.set_value(&lock, slot, new.cast());
                             drop(lock);
                             // SAFETY: the old value left its slot; it is retired once.
-                            unsafe { guard.retire::<V, FreeBox>(old_ptr) };
+                            unsafe { guard.retire::<V, FreeValue>(old_ptr) };
                             // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
                             let new: &'g V = unsafe { &*new };
                             Written {
@@ -142,7 +145,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
                                 if !suffix.is_null() {
                                     guard.retire::<_, FreeSuffix>(suffix);
                                 }
-                                guard.retire::<V, FreeBox>(old_ptr);
+                                guard.retire::<V, FreeValue>(old_ptr);
                             }
                             self.len.decrement();
                             Written {

@@ -34,9 +34,11 @@ impl<K: ?Sized + Key, V: Clone, R: Reclaim> Clone for MassTree<K, V, R> {
         let mut entries = self.iter(&guard);
         // Scans yield keys in order, so the copy loads through the ascending fast path.
         let pairs = core::iter::from_fn(|| {
-            entries
-                .next_encoded()
-                .map(|(key, value)| (masstree_key::codec::ByteKey::new(key), value.clone()))
+            entries.next_encoded().map(|(key, value)| {
+                let mut bytes = masstree_key::codec::KeyBuf::new();
+                bytes.extend_from_slice(key);
+                (bytes, value.clone())
+            })
         });
         copy.raw.extend_sorted(pairs, &copy.guard());
         copy

@@ -133,3 +133,75 @@ fn map_is_send_and_sync_for_send_sync_values() {
     assert_send_sync::<MassTree<[u8], String>>();
     assert_send_sync::<MassTree<[u8], Vec<u8>>>();
 }
+
+/// A value whose `Drop` panics when armed (one instance only, so unwinding never meets a
+/// second panic).
+struct PanicsOnDrop {
+    armed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        if self.armed.swap(false, Ordering::Relaxed) {
+            panic!("value drop panicked");
+        }
+    }
+}
+
+/// Regression (review): a retired value's `Drop` that panicked while the reclaimer freed it
+/// unwound through seize's bookkeeping (memory freed twice, a crash) and, in `into_iter` and
+/// `clear`, left the root naming freed nodes. Such a panic is now contained where the value is
+/// freed; the map stays consistent and every node is freed once (miri checks this test).
+#[test]
+fn a_retired_value_whose_drop_panics_breaks_nothing() {
+    for clear in [false, true] {
+        let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut map: MassTree<u64, Option<PanicsOnDrop>> = MassTree::new();
+        {
+            let m = map.pin();
+            m.insert(
+                1,
+                Some(PanicsOnDrop {
+                    armed: Arc::clone(&armed),
+                }),
+            );
+            m.remove(1); // retired, not yet freed: reclaimed by `clear`/`into_iter`
+            m.insert(2, None);
+        }
+        armed.store(true, Ordering::Relaxed);
+        if clear {
+            map.clear();
+            assert!(map.is_empty());
+            map.pin().insert(3, None);
+            assert_eq!(map.check_invariants().map(|s| s.keys), Ok(1));
+        } else {
+            assert_eq!(map.into_iter().count(), 1);
+        }
+        assert!(
+            !armed.load(Ordering::Relaxed),
+            "the value was dropped (and panicked)"
+        );
+    }
+}
+
+/// A live value whose `Drop` panics during `clear` propagates the panic (as `BTreeMap::clear`
+/// does) and leaves an empty, usable map: the tree points at its new empty leaf before the
+/// old nodes are freed.
+#[test]
+fn a_live_value_whose_drop_panics_in_clear_leaves_an_empty_map() {
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut map: MassTree<u64, Option<PanicsOnDrop>> = MassTree::new();
+    map.pin().insert(
+        1,
+        Some(PanicsOnDrop {
+            armed: Arc::clone(&armed),
+        }),
+    );
+    map.pin().insert(2, None);
+    armed.store(true, Ordering::Relaxed);
+    let result = catch_unwind(AssertUnwindSafe(|| map.clear()));
+    assert!(result.is_err(), "the value's panic reaches the caller");
+    assert!(map.is_empty());
+    map.pin().insert(3, None);
+    assert_eq!(map.check_invariants().map(|s| s.keys), Ok(1));
+}
