@@ -20,8 +20,8 @@ use crate::tree::RawTree;
 use crate::write::{Decision, NewEntry, insert_into_free_slot, lock_leaf};
 use masstree_alloc::Reclaim;
 use masstree_key::codec::KeyBuf;
-use masstree_key::{KEYLEN_SUFFIX, KeyCursor, SLICE_LEN};
-use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Suffix};
+use masstree_key::{KeyCursor, SLICE_LEN};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock};
 
 /// The leaf the last key went to, the layer it is in, and the key bytes that lead to that
 /// layer.
@@ -72,18 +72,7 @@ impl<'g, V, R: Reclaim> OpenLeaf<'g, V, R> {
     /// Appends the key (which [`OpenLeaf::accepts`]) with `value`. Returns the leaf to keep
     /// appending to when the leaf had to split (the lock is gone then).
     fn append(&mut self, cursor: &KeyCursor<'_>, value: V) -> Option<&'g Leaf> {
-        let (ikey, keylen) = (cursor.ikey(), cursor.keylen());
-        let suffix = if keylen == KEYLEN_SUFFIX {
-            Suffix::into_raw(Suffix::new(cursor.suffix()))
-        } else {
-            core::ptr::null_mut()
-        };
-        let entry = NewEntry {
-            ikey,
-            keylen,
-            value: Box::into_raw(Box::new(value)).cast(),
-            suffix,
-        };
+        let entry = NewEntry::new(cursor, Box::into_raw(Box::new(value)).cast());
         self.added += 1;
         let perm = self.leaf.permutation();
         let lock = self.lock.take().expect("an open leaf holds its lock");

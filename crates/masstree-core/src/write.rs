@@ -163,17 +163,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
                         };
                     };
                     let new = Box::into_raw(Box::new(value));
-                    let suffix = if keylen == KEYLEN_SUFFIX {
-                        Suffix::into_raw(Suffix::new(cursor.suffix()))
-                    } else {
-                        core::ptr::null_mut()
-                    };
-                    let entry = NewEntry {
-                        ikey,
-                        keylen,
-                        value: new.cast(),
-                        suffix,
-                    };
+                    let entry = NewEntry::new(&cursor, new.cast());
                     if perm.is_full() {
                         self.split_insert(leaf, lock, pos, entry);
                     } else {
@@ -240,6 +230,25 @@ pub(crate) struct NewEntry {
     pub(crate) keylen: u8,
     pub(crate) value: *mut (),
     pub(crate) suffix: *mut masstree_node::SuffixRaw,
+}
+
+impl NewEntry {
+    /// The entry of the key at `cursor`'s layer, holding `value`; a key that goes on past the
+    /// slice gets its rest copied into a new suffix.
+    pub(crate) fn new(cursor: &KeyCursor<'_>, value: *mut ()) -> Self {
+        let keylen = cursor.keylen();
+        let suffix = if keylen == KEYLEN_SUFFIX {
+            Suffix::into_raw(Suffix::new(cursor.suffix()))
+        } else {
+            core::ptr::null_mut()
+        };
+        Self {
+            ikey: cursor.ikey(),
+            keylen,
+            value,
+            suffix,
+        }
+    }
 }
 
 /// Writes `entry` into the next free slot of `p` (the leaf's current permutation, read under
