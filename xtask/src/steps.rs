@@ -99,10 +99,10 @@ impl Step {
     pub fn description(self) -> &'static str {
         match self {
             Step::Fmt => "formatting (cargo fmt --all --check)",
-            Step::Clippy => "lints (cargo clippy --workspace --all-targets -- -D warnings)",
-            Step::Test => "tests, release (cargo test --workspace --release)",
+            Step::Clippy => "lints (cargo clippy --workspace --all-targets --all-features -- -D warnings)",
+            Step::Test => "tests, release (cargo test --workspace --release --all-features)",
             Step::Stress => {
-                "ignored stress tests, release (cargo test --release --workspace -- --ignored)"
+                "ignored stress tests, release (cargo test --release --workspace --all-features -- --ignored)"
             }
             Step::Examples => "examples, release (cargo run --release --example <name>)",
             Step::Lincheck => {
