@@ -99,7 +99,9 @@ impl Step {
     pub fn description(self) -> &'static str {
         match self {
             Step::Fmt => "formatting (cargo fmt --all --check)",
-            Step::Clippy => "lints (cargo clippy --workspace --all-targets --all-features -- -D warnings)",
+            Step::Clippy => {
+                "lints (cargo clippy --workspace --all-targets --all-features -- -D warnings)"
+            }
             Step::Test => "tests, release (cargo test --workspace --release --all-features)",
             Step::Stress => {
                 "ignored stress tests, release (cargo test --release --workspace --all-features -- --ignored)"
