@@ -27,6 +27,10 @@ impl<V, R: Reclaim> RawTree<V, R> {
     /// The values of `keys`, in order: the same answers as calling [`RawTree::get`] for each key,
     /// with the descents of up to 16 keys overlapped.
     pub fn get_many<'g>(&'g self, keys: &[&[u8]], guard: &'g R::Guard<'_>) -> Vec<Option<&'g V>> {
+        assert!(
+            self.owns_guard(guard),
+            "masstree: a guard of another map was passed to this map"
+        );
         let mut out = Vec::with_capacity(keys.len());
         for group in keys.chunks(GROUP) {
             self.prefetch_paths(group);

@@ -72,17 +72,6 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
         self.raw.pin()
     }
 
-    /// The guard, after checking it is one of this map's (a guard of another map would not
-    /// protect anything here).
-    #[inline]
-    pub(crate) fn check<'g, 'x>(&self, guard: &'g R::Guard<'x>) -> &'g R::Guard<'x> {
-        assert!(
-            self.raw.owns_guard(guard),
-            "masstree: a guard of another map was passed to this map"
-        );
-        guard
-    }
-
     /// The number of keys. Exact when no write is running; under concurrent writes it is a value
     /// between the counts before and after the overlapping writes.
     pub fn len(&self) -> usize {
@@ -102,7 +91,6 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     /// The value of `key`.
     #[inline]
     pub fn get<'g>(&'g self, key: impl Query<K>, guard: &'g R::Guard<'_>) -> Option<&'g V> {
-        let guard = self.check(guard);
         key.with_encoded(|k| self.raw.get(k, guard))
     }
 
@@ -124,7 +112,6 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
         keys: &[Q],
         guard: &'g R::Guard<'_>,
     ) -> Vec<Option<&'g V>> {
-        let guard = self.check(guard);
         // Encode every key into one buffer, then look them up as byte strings.
         let mut bytes = masstree_key::codec::KeyBuf::new();
         let mut ends = Vec::with_capacity(keys.len());
@@ -312,7 +299,6 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
         Q: Query<K>,
         I: IntoIterator<Item = (Q, V)>,
     {
-        let guard = self.check(guard);
         let encoded = entries.into_iter().map(|(key, value)| {
             let mut bytes = masstree_key::codec::KeyBuf::new();
             key.encode(&mut bytes, true);
@@ -352,7 +338,6 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     where
         F: FnOnce(Option<&'g V>) -> Decision<V>,
     {
-        let guard = self.check(guard);
         key.with_encoded(|k| self.raw.write(k, guard, decide))
     }
 
@@ -367,6 +352,6 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     where
         F: FnOnce(Option<&'g V>) -> Decision<V>,
     {
-        self.raw.write(key, self.check(guard), decide)
+        self.raw.write(key, guard, decide)
     }
 }

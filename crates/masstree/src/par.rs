@@ -85,13 +85,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     {
         let start = range.start_bound().map(encode_to_vec::<K, Q>);
         let end = range.end_bound().map(encode_to_vec::<K, Q>);
-        ParRange::new(
-            &self.raw,
-            self.raw.scope(self.check(guard)),
-            guard,
-            start,
-            end,
-        )
+        ParRange::new(&self.raw, self.raw.scope(guard), guard, start, end)
     }
 
     /// A parallel iterator over every key (see [`MassTree::par_range`]).

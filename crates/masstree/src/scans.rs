@@ -40,7 +40,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
         let end = range.end_bound().map(encode_to_vec::<K, Q>);
         Range::new(
             &self.raw,
-            self.check(guard),
+            guard,
             start.as_ref().map(Vec::as_slice),
             end.as_ref().map(Vec::as_slice),
         )
@@ -48,12 +48,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
 
     /// An iterator over every key in order.
     pub fn iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> Range<'g, K, V> {
-        Range::new(
-            &self.raw,
-            self.check(guard),
-            Bound::Unbounded,
-            Bound::Unbounded,
-        )
+        Range::new(&self.raw, guard, Bound::Unbounded, Bound::Unbounded)
     }
 
     /// An iterator over the keys in order.
@@ -92,7 +87,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
             Some(e) => Bound::Excluded(e.as_slice()),
             None => Bound::Unbounded,
         };
-        Range::new(&self.raw, self.check(guard), Bound::Included(&prefix), end)
+        Range::new(&self.raw, guard, Bound::Included(&prefix), end)
     }
 
     /// The smallest key and its value.
