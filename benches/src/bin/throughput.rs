@@ -3,8 +3,15 @@
 //! `docs/benchmarks.svg`.
 //!
 //! ```text
-//! throughput [--quick] [--threads 1,2] [--filter SUBSTRING] [--seconds S] [--keys N]
-//!            [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]
+//! throughput [--quick] [--threads 1,2] [--filter SUBSTRING] [--contender SUBSTRING]
+//!            [--seconds S] [--keys N] [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]
+//! ```
+//!
+//! `--contender` runs only the maps whose name contains the substring (the others show n/a),
+//! which is what a profiler wants:
+//!
+//! ```text
+//! perf record -g target/release/throughput --quick --filter "zipf 50/50" --contender "masstree" --no-write
 //! ```
 
 use std::path::PathBuf;
@@ -24,7 +31,7 @@ use masstree_benches::{machine, memory};
 static ALLOC: CountingAlloc = CountingAlloc;
 
 const USAGE: &str = "usage: throughput [--quick] [--threads 1,2] [--filter SUBSTRING] \
-[--seconds S] [--keys N] [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]";
+[--contender SUBSTRING] [--seconds S] [--keys N] [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]";
 
 /// What to run.
 #[derive(Debug)]
@@ -35,6 +42,7 @@ struct Config {
     runs: usize,
     memory_keys: usize,
     filter: Option<String>,
+    contender: Option<String>,
     out_dir: PathBuf,
     write: bool,
     args: Vec<String>,
@@ -49,6 +57,7 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
         runs: 3,
         memory_keys: 1_000_000,
         filter: None,
+        contender: None,
         out_dir: PathBuf::from("docs"),
         write: true,
         args: args.clone(),
@@ -87,6 +96,7 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
                 }
             }
             "--filter" => cfg.filter = Some(value()?),
+            "--contender" => cfg.contender = Some(value()?),
             "--seconds" => {
                 let s: f64 = value()?.parse().map_err(|e| format!("--seconds: {e}"))?;
                 cfg.cell = Duration::from_secs_f64(s);
@@ -119,7 +129,8 @@ struct RunWorkload<'a> {
 
 impl Visitor for RunWorkload<'_> {
     fn visit<C: Contender>(&mut self) {
-        if !self.workload.runs_on::<C>() {
+        let chosen = (self.cfg.contender.as_ref()).is_none_or(|c| C::NAME.contains(c.as_str()));
+        if !chosen || !self.workload.runs_on::<C>() {
             for cells in &mut self.cells {
                 cells.push(None);
             }

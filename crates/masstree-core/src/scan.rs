@@ -130,7 +130,13 @@ struct Frame {
     located: bool,
     /// Next index into the snapshot, counted in the scan's direction.
     index: usize,
-    /// The last position processed in this layer.
+    /// Whether the snapshot's next entries must still be checked against `position` (or
+    /// `bound`): set for every new snapshot, cleared by the first entry that passes. A snapshot
+    /// is in key order, so every entry after one that passes passes too.
+    checking: bool,
+    /// The last position processed in this layer, as of the current snapshot's start: the
+    /// entries taken from the snapshot since are folded in by [`Frame::settle`] before it is
+    /// replaced.
     position: Option<Position>,
     /// Where the scan enters this layer (from the range bound), until the first entry.
     bound: Option<Position>,
@@ -139,6 +145,40 @@ struct Frame {
     bound_rest: Option<usize>,
     /// The slice to descend to when (re)locating, if not the position's.
     seek: Option<u64>,
+}
+
+impl Frame {
+    /// A frame that has not located its first leaf yet.
+    fn new(root: *mut NodeHeader, bound: Option<Position>, bound_rest: Option<usize>) -> Self {
+        Frame {
+            root,
+            snapshot: Snapshot::EMPTY,
+            located: false,
+            index: 0,
+            checking: true,
+            position: None,
+            bound,
+            bound_rest,
+            seek: None,
+        }
+    }
+
+    /// Folds the entries taken from the current snapshot into `position`; called before the
+    /// snapshot is replaced. The last one taken is the furthest (the snapshot is in key
+    /// order), unless none passed the checks, in which case the position stays.
+    fn settle<D: Direction>(&mut self) {
+        if !self.checking && self.index > 0 {
+            let len = self.snapshot.entries.len();
+            let last = if D::FORWARD {
+                self.index - 1
+            } else {
+                len - self.index
+            };
+            self.position = Some(self.snapshot.entries[last].position());
+        }
+        self.checking = true;
+        self.index = 0;
+    }
 }
 
 /// A bound as owned bytes.
@@ -152,6 +192,17 @@ pub enum KeyBound {
     Unbounded,
 }
 
+impl From<Bound<Vec<u8>>> for KeyBound {
+    /// Takes an owned bound without copying it.
+    fn from(bound: Bound<Vec<u8>>) -> Self {
+        match bound {
+            Bound::Included(k) => Self::Included(k),
+            Bound::Excluded(k) => Self::Excluded(k),
+            Bound::Unbounded => Self::Unbounded,
+        }
+    }
+}
+
 impl KeyBound {
     /// Copies a `Bound<&[u8]>`.
     pub fn from_bound(bound: Bound<&[u8]>) -> Self {
@@ -162,6 +213,7 @@ impl KeyBound {
         }
     }
 
+    #[inline]
     fn key(&self) -> Option<&[u8]> {
         match self {
             Self::Included(k) | Self::Excluded(k) => Some(k),
@@ -195,7 +247,12 @@ impl KeyBound {
 /// A lending cursor over a tree in direction `D`: each [`ScanCursor::next_entry`] returns the
 /// next key (in a buffer the cursor reuses) and its value. No allocation per key.
 pub struct ScanCursor<'g, V, D: Direction> {
+    /// The layer-0 entry node, read when the cursor was opened.
+    root: *mut NodeHeader,
+    /// One frame per layer the scan is inside; empty until the first step (so an end of a
+    /// double-ended range that is never used costs no allocation).
     frames: Vec<Frame>,
+    started: bool,
     key: KeyBuilder,
     start: KeyBound,
     end: KeyBound,
@@ -228,16 +285,10 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
         start: KeyBound,
         end: KeyBound,
     ) -> Self {
-        let frame = Frame {
-            root: tree.root(),
-            snapshot: Snapshot::EMPTY,
-            located: false,
-            index: 0,
-            position: None,
-            bound: start.key().map(position_of),
-            bound_rest: start.key().map(|_| 0),
-            seek: None,
-        };
+        Self::with_root(tree.root(), start, end)
+    }
+
+    fn with_root(root: *mut NodeHeader, start: KeyBound, end: KeyBound) -> Self {
         let empty = match (start.key(), end.key()) {
             (Some(s), Some(e)) => {
                 let ord = if D::FORWARD { s.cmp(e) } else { e.cmp(s) };
@@ -249,7 +300,9 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
             _ => false,
         };
         Self {
-            frames: vec![frame],
+            root,
+            frames: Vec::new(),
+            started: false,
             key: KeyBuilder::new(),
             start,
             end,
@@ -258,6 +311,13 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
             done: empty,
             _marker: PhantomData,
         }
+    }
+
+    /// A cursor over the same tree and range in the other direction `E` (the other end of a
+    /// double-ended iterator). It starts from the range's far end, independently of how far
+    /// this one has gone; the caller stops the two where they meet.
+    pub fn opposite<E: Direction>(&self) -> ScanCursor<'g, V, E> {
+        ScanCursor::with_root(self.root, self.end.clone(), self.start.clone())
     }
 
     /// The last key returned, or `None` before the first. Once the cursor has ended, a key at
@@ -287,12 +347,16 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     }
 
     /// The next key and the value pointer as stored in its slot (a `Box<V>` turned raw).
+    #[inline]
     pub(crate) fn next_raw(&mut self) -> Option<(&[u8], *mut ())> {
         loop {
             if self.done {
                 return None;
             }
-            let value = self.step()?;
+            let value = match self.step_plain() {
+                Some(value) => value,
+                None => self.step()?,
+            };
             let key = self.key.as_bytes();
             if !self.past_start {
                 if self.start.before_start(key, D::FORWARD) {
@@ -309,8 +373,43 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
         }
     }
 
+    /// The common case of [`ScanCursor::step`], small enough to inline: the current
+    /// snapshot's next entry, if it is a key that ends in this layer's slice and the snapshot
+    /// needs no more position checks. `None` (taking nothing) when `step` must run.
+    #[inline]
+    fn step_plain(&mut self) -> Option<*mut ()> {
+        let depth = self.frames.len().checked_sub(1)?;
+        let frame = self.frames.last_mut()?;
+        let len = frame.snapshot.entries.len();
+        if !frame.located || frame.checking || frame.index >= len {
+            return None;
+        }
+        let i = if D::FORWARD {
+            frame.index
+        } else {
+            len - 1 - frame.index
+        };
+        let entry = frame.snapshot.entries[i];
+        if entry.keylen > 8 {
+            return None;
+        }
+        frame.index += 1;
+        self.key
+            .set_slice(depth, entry.ikey, usize::from(entry.keylen));
+        Some(entry.value)
+    }
+
     /// Advances to the next entry holding a value, writing its key into `self.key`.
     fn step(&mut self) -> Option<*mut ()> {
+        if !self.started {
+            self.started = true;
+            let start = self.start.key();
+            self.frames.push(Frame::new(
+                self.root,
+                start.map(position_of),
+                start.map(|_| 0),
+            ));
+        }
         loop {
             let depth = self.frames.len() - 1;
             let Some(frame) = self.frames.last_mut() else {
@@ -326,10 +425,10 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 }
                 continue;
             }
-            let Some(entry) = next_in_snapshot::<D>(frame) else {
+            let Some((entry, on_bound_path)) = next_in_snapshot::<D>(frame) else {
                 // This leaf is exhausted: move to the neighbour in scan order.
                 let (next, low_bound) = (frame.snapshot.next, frame.snapshot.low_bound);
-                frame.index = 0;
+                frame.settle::<D>();
                 let more = if D::FORWARD {
                     if next.is_null() {
                         false
@@ -357,9 +456,6 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 }
                 continue;
             };
-            frame.position = Some(entry.position());
-            let on_bound_path = frame.bound_rest.take();
-            frame.bound = None;
             let slice_len = usize::from(entry.keylen.min(8));
             self.key.set_slice(depth, entry.ikey, slice_len);
             match entry.keylen {
@@ -375,16 +471,8 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                         let b = self.start.key().expect("bound path");
                         position_of(&b[o..])
                     });
-                    self.frames.push(Frame {
-                        root: entry.value.cast(),
-                        snapshot: Snapshot::EMPTY,
-                        located: false,
-                        index: 0,
-                        position: None,
-                        bound,
-                        bound_rest: child_bound,
-                        seek: None,
-                    });
+                    self.frames
+                        .push(Frame::new(entry.value.cast(), bound, child_bound));
                 }
                 KEYLEN_SUFFIX => {
                     if entry.suffix.is_null() {
@@ -444,17 +532,22 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
 }
 
 /// The next entry of the frame's snapshot in scan order that lies beyond its position (and,
-/// before the first entry, not before its entry bound).
-fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<Entry> {
-    let snap = &frame.snapshot;
-    while frame.index < snap.entries.len() {
+/// before the first entry, not before its entry bound), with the start bound's offset if this
+/// is the first entry the frame processes (`bound_rest`).
+#[inline]
+fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<(Entry, Option<usize>)> {
+    let len = frame.snapshot.entries.len();
+    while frame.index < len {
         let i = if D::FORWARD {
             frame.index
         } else {
-            snap.entries.len() - 1 - frame.index
+            len - 1 - frame.index
         };
         frame.index += 1;
-        let entry = snap.entries[i];
+        let entry = frame.snapshot.entries[i];
+        if !frame.checking {
+            return Some((entry, None));
+        }
         let p = entry.position();
         let behind = |q: Position| if D::FORWARD { p <= q } else { p >= q };
         let before_bound = |q: Position| if D::FORWARD { p < q } else { p > q };
@@ -464,7 +557,8 @@ fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<Entry> {
         if frame.position.is_none() && frame.bound.is_some_and(before_bound) {
             continue;
         }
-        return Some(entry);
+        frame.checking = false;
+        return Some((entry, frame.bound_rest.take()));
     }
     None
 }

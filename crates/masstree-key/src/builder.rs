@@ -121,9 +121,12 @@ impl KeyBuilder {
     /// ```
     #[inline]
     pub fn set_slice(&mut self, depth: usize, ikey: u64, len: usize) {
-        self.truncate_to_depth(depth);
-        let bytes = ikey.to_be_bytes();
-        self.buf.extend_from_slice(&bytes[..len.min(SLICE_LEN)]);
+        // One fixed 8-byte store and two length updates (a scan calls this once per key):
+        // size the buffer to hold the whole slice, write it, then cut it to `len`.
+        let at = depth.saturating_mul(SLICE_LEN).min(self.buf.len());
+        self.buf.resize(at + SLICE_LEN, 0);
+        self.buf[at..at + SLICE_LEN].copy_from_slice(&ikey.to_be_bytes());
+        self.buf.truncate(at + len.min(SLICE_LEN));
     }
 
     /// Appends arbitrary bytes, typically a key's suffix.

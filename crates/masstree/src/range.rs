@@ -28,9 +28,10 @@ use masstree_key::codec::Key;
 /// [`MapRef`]: crate::MapRef
 pub struct Range<'g, K: ?Sized, V> {
     /// The two ends; each stops at the last key the other returned (kept in the other's key
-    /// buffer), so they never cross.
+    /// buffer), so they never cross. The back end is opened by the first `next_back` (most
+    /// scans go one way only; `.rev()` leaves the front unstarted, which costs nothing).
     front: ScanCursor<'g, V, Forward>,
-    back: ScanCursor<'g, V, Reverse>,
+    back: Option<ScanCursor<'g, V, Reverse>>,
     _key: PhantomData<fn(&K)>,
 }
 
@@ -38,31 +39,23 @@ impl<'g, K: ?Sized, V> Range<'g, K, V> {
     pub(crate) fn new<R: Reclaim>(
         tree: &'g RawTree<V, R>,
         guard: &'g R::Guard<'_>,
-        start: Bound<&[u8]>,
-        end: Bound<&[u8]>,
+        start: Bound<Vec<u8>>,
+        end: Bound<Vec<u8>>,
     ) -> Self {
         Self {
-            front: ScanCursor::new(
-                tree,
-                guard,
-                KeyBound::from_bound(start),
-                KeyBound::from_bound(end),
-            ),
-            back: ScanCursor::new(
-                tree,
-                guard,
-                KeyBound::from_bound(end),
-                KeyBound::from_bound(start),
-            ),
+            front: ScanCursor::new(tree, guard, KeyBound::from(start), KeyBound::from(end)),
+            back: None,
             _key: PhantomData,
         }
     }
 
     /// The next entry from the front, key still encoded.
+    #[inline]
     pub(crate) fn next_encoded(&mut self) -> Option<(&[u8], &'g V)> {
-        let (_, value) = self.front.next_entry()?;
-        let key = self.front.last_key()?;
-        if self.back.last_key().is_some_and(|b| key >= b) {
+        let (key, value) = self.front.next_entry()?;
+        if let Some(back) = &self.back
+            && back.last_key().is_some_and(|b| key >= b)
+        {
             self.front.finish();
             return None;
         }
@@ -70,18 +63,20 @@ impl<'g, K: ?Sized, V> Range<'g, K, V> {
     }
 
     /// The next entry from the back, key still encoded.
+    #[inline]
     pub(crate) fn next_back_encoded(&mut self) -> Option<(&[u8], &'g V)> {
-        let (_, value) = self.back.next_entry()?;
-        let key = self.back.last_key()?;
+        let back = self.back.get_or_insert_with(|| self.front.opposite());
+        let (key, value) = back.next_entry()?;
         if self.front.last_key().is_some_and(|f| key <= f) {
-            self.back.finish();
+            back.finish();
             return None;
         }
-        Some((self.back.last_key()?, value))
+        Some((back.last_key()?, value))
     }
 }
 
 /// Decodes a key the map stored.
+#[inline]
 pub(crate) fn decode<K: ?Sized + Key>(bytes: &[u8]) -> K::Owned {
     match K::decode_key(bytes) {
         Ok(key) => key,
@@ -117,7 +112,7 @@ impl<K: ?Sized, V> core::fmt::Debug for Range<'_, K, V> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Range")
             .field("front", &self.front.last_key())
-            .field("back", &self.back.last_key())
+            .field("back", &self.back.as_ref().and_then(ScanCursor::last_key))
             .finish_non_exhaustive()
     }
 }

@@ -38,12 +38,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     {
         let start = range.start_bound().map(encode_to_vec::<K, Q>);
         let end = range.end_bound().map(encode_to_vec::<K, Q>);
-        Range::new(
-            &self.raw,
-            guard,
-            start.as_ref().map(Vec::as_slice),
-            end.as_ref().map(Vec::as_slice),
-        )
+        Range::new(&self.raw, guard, start, end)
     }
 
     /// An iterator over every key in order.
@@ -82,12 +77,11 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     /// ```
     pub fn prefix<'g>(&'g self, prefix: impl Query<K>, guard: &'g R::Guard<'_>) -> Range<'g, K, V> {
         let prefix = encode_to_vec::<K, _>(&prefix);
-        let end = prefix_successor(&prefix);
-        let end = match &end {
-            Some(e) => Bound::Excluded(e.as_slice()),
+        let end = match prefix_successor(&prefix) {
+            Some(e) => Bound::Excluded(e),
             None => Bound::Unbounded,
         };
-        Range::new(&self.raw, guard, Bound::Included(&prefix), end)
+        Range::new(&self.raw, guard, Bound::Included(prefix), end)
     }
 
     /// The smallest key and its value.

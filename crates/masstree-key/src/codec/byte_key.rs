@@ -30,6 +30,7 @@ enum Repr {
 
 impl ByteKey {
     /// Copies `bytes` into a key.
+    #[inline]
     pub fn new(bytes: &[u8]) -> Self {
         if bytes.len() <= INLINE {
             let mut inline = [0u8; INLINE];

@@ -68,6 +68,7 @@ array_query!([u8], Vec<u8>, ByteKey);
 impl Key for [u8] {
     type Owned = ByteKey;
 
+    #[inline]
     fn decode(input: &mut &[u8], last: bool) -> Result<ByteKey, DecodeError> {
         if last {
             let all = take(input, input.len())?;

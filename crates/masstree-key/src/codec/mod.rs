@@ -96,6 +96,7 @@ pub trait Key: Query<Self> {
     fn decode(input: &mut &[u8], last: bool) -> Result<Self::Owned, DecodeError>;
 
     /// Decodes a whole key; bytes left over are an error.
+    #[inline]
     fn decode_key(mut bytes: &[u8]) -> Result<Self::Owned, DecodeError> {
         let value = Self::decode(&mut bytes, true)?;
         if bytes.is_empty() {
@@ -173,6 +174,7 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Takes `n` bytes off the front of `input`.
+#[inline]
 fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], DecodeError> {
     if input.len() < n {
         return Err(DecodeError::new("key ends early"));

@@ -1,0 +1,57 @@
+//! A fixed amount of scan work for `valgrind --tool=callgrind` (instruction counts):
+//! `cargo build --release -p masstree-benches --example scan_profile` then
+//! `valgrind --tool=callgrind target/release/examples/scan_profile [fwd|rev|full|get]`.
+
+use masstree::MassTree;
+use std::hint::black_box;
+use std::ops::Bound::{Included, Unbounded};
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "fwd".to_owned());
+    let keys: Vec<[u8; 8]> = (0..200_000u64)
+        .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes())
+        .collect();
+    let map: MassTree<[u8], u64> = MassTree::new();
+    {
+        let m = map.pin();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(&k[..], i as u64);
+        }
+    }
+    let m = map.pin();
+    let scans = 20_000;
+    let mut sum = 0u64;
+    match mode.as_str() {
+        "fwd" => {
+            for k in keys.iter().take(scans) {
+                sum += m
+                    .range::<[u8], _>((Included(&k[..]), Unbounded))
+                    .take(100)
+                    .map(|(_, v)| *v)
+                    .sum::<u64>();
+            }
+        }
+        "rev" => {
+            for k in keys.iter().take(scans) {
+                sum += m
+                    .range::<[u8], _>((Unbounded, Included(&k[..])))
+                    .rev()
+                    .take(100)
+                    .map(|(_, v)| *v)
+                    .sum::<u64>();
+            }
+        }
+        "full" => {
+            for _ in 0..10 {
+                sum += m.iter().map(|(_, v)| *v).sum::<u64>();
+            }
+        }
+        "load" => {}
+        _ => {
+            for k in keys.iter().take(200_000) {
+                sum += *m.get(&k[..]).unwrap_or(&0);
+            }
+        }
+    }
+    println!("{}", black_box(sum));
+}
