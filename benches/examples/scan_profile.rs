@@ -47,6 +47,14 @@ fn main() {
             }
         }
         "load" => {}
+        "seq" => {
+            let seq: MassTree<[u8], u64> = MassTree::new();
+            let s = seq.pin();
+            for i in 0..1_000_000u64 {
+                s.insert(&i.to_be_bytes()[..], i);
+            }
+            sum += s.len() as u64;
+        }
         _ => {
             for k in keys.iter().take(200_000) {
                 sum += *m.get(&k[..]).unwrap_or(&0);

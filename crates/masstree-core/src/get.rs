@@ -41,12 +41,19 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 let slot = match search(leaf, leaf.permutation(), ikey, keylen) {
                     Search::Found { slot, .. } => {
                         let class = leaf.keylen(slot);
+                        let value = leaf.value(slot);
+                        // The value (or layer root) and the suffix are the next reads, each
+                        // likely a cache miss: start both now so they overlap with each other
+                        // and with the validation (a hint only; nothing is dereferenced).
+                        crate::prefetch::prefetch_line(value);
                         let suffix = if class == KEYLEN_SUFFIX {
-                            leaf.suffix(slot)
+                            let suffix = leaf.suffix(slot);
+                            crate::prefetch::prefetch_line(suffix);
+                            suffix
                         } else {
                             core::ptr::null()
                         };
-                        Some((class, leaf.value(slot), suffix))
+                        Some((class, value, suffix))
                     }
                     Search::Missing { .. } => None,
                 };
