@@ -5,7 +5,11 @@
 //! `has_changed` check) and the last position `(ikey, class)` it processed in that layer.
 //! Entries are emitted from the snapshot; every entry at or behind the position is skipped, so
 //! whatever happens to the tree between snapshots (splits, unlinks, layers appearing or
-//! vanishing) the scan never repeats or reorders a key. Moving on:
+//! vanishing) the scan never repeats or reorders a key. The check stops at the first entry of a
+//! snapshot that passes it: a validated snapshot is strictly ordered by `(ikey, class)` (the
+//! permutation is one word, and every change that could reorder a published slot (remove and
+//! slot reuse, a suffix slot becoming a layer, a split) sets a dirty bit the snapshot's
+//! validation sees), so every later entry passes too. Moving on:
 //! - forward, to the `next` leaf read inside the snapshot; if that leaf was unlinked, the frame
 //!   re-descends the layer to its position;
 //! - reverse, by descending the layer to the slice just below the snapshot's low bound (no
@@ -70,14 +74,20 @@ impl Entry {
 /// A validated copy of one leaf's live slots, in key order.
 struct Snapshot {
     entries: ArrayVec<Entry, WIDTH>,
+    /// The leaf read.
+    leaf: *const Leaf,
     next: *mut Leaf,
+    /// The left sibling as the leaf records it: a hint for reverse scans, checked before use.
+    prev: *mut Leaf,
     low_bound: u64,
 }
 
 impl Snapshot {
     const EMPTY: Snapshot = Snapshot {
         entries: ArrayVec::new_const(),
+        leaf: core::ptr::null(),
         next: core::ptr::null_mut(),
+        prev: core::ptr::null_mut(),
         low_bound: 0,
     };
 
@@ -91,7 +101,9 @@ impl Snapshot {
             }
             let perm = leaf.permutation();
             self.entries.clear();
+            self.leaf = leaf;
             self.next = leaf.next();
+            self.prev = leaf.prev();
             self.low_bound = leaf.low_bound();
             for slot in perm.iter() {
                 let keylen = leaf.keylen(slot);
@@ -138,7 +150,8 @@ struct Frame {
     /// entries taken from the snapshot since are folded in by [`Frame::settle`] before it is
     /// replaced.
     position: Option<Position>,
-    /// Where the scan enters this layer (from the range bound), until the first entry.
+    /// Where the scan enters this layer (from the range bound); read only while `position`
+    /// is `None`, i.e. until the first entry is settled.
     bound: Option<Position>,
     /// Offset of this layer's slice in the start bound's key, while the scan is still on the
     /// bound's path (for entering a deeper layer at the bound).
@@ -374,8 +387,8 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     }
 
     /// The common case of [`ScanCursor::step`], small enough to inline: the current
-    /// snapshot's next entry, if it is a key that ends in this layer's slice and the snapshot
-    /// needs no more position checks. `None` (taking nothing) when `step` must run.
+    /// snapshot's next entry, if it is a key that ends in this layer (in its slice or with a
+    /// suffix) and the snapshot needs no more position checks. `None` (taking nothing) when `step` must run.
     #[inline]
     fn step_plain(&mut self) -> Option<*mut ()> {
         let depth = self.frames.len().checked_sub(1)?;
@@ -390,12 +403,22 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
             len - 1 - frame.index
         };
         let entry = frame.snapshot.entries[i];
-        if entry.keylen > 8 {
-            return None;
+        match entry.keylen {
+            0..=8 => {
+                frame.index += 1;
+                self.key
+                    .set_slice(depth, entry.ikey, usize::from(entry.keylen));
+            }
+            KEYLEN_SUFFIX if !entry.suffix.is_null() => {
+                frame.index += 1;
+                self.key.set_slice(depth, entry.ikey, 8);
+                // SAFETY: the suffix was in a validated snapshot while we are pinned;
+                // suffixes are immutable and freed only through the reclaimer.
+                self.key
+                    .push_bytes(unsafe { Suffix::bytes_of(entry.suffix) });
+            }
+            _ => return None,
         }
-        frame.index += 1;
-        self.key
-            .set_slice(depth, entry.ikey, usize::from(entry.keylen));
         Some(entry.value)
     }
 
@@ -427,7 +450,9 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
             }
             let Some((entry, on_bound_path)) = next_in_snapshot::<D>(frame) else {
                 // This leaf is exhausted: move to the neighbour in scan order.
-                let (next, low_bound) = (frame.snapshot.next, frame.snapshot.low_bound);
+                let snap = &frame.snapshot;
+                let (here, next, prev, low_bound) =
+                    (snap.leaf, snap.next, snap.prev, snap.low_bound);
                 frame.settle::<D>();
                 let more = if D::FORWARD {
                     if next.is_null() {
@@ -442,9 +467,18 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 } else if low_bound == 0 {
                     false
                 } else {
-                    // The leaf holding the slices just below this one's range.
-                    frame.located = false;
-                    frame.seek = Some(low_bound - 1);
+                    // The leaf holding the slices just below this one's range: the left
+                    // sibling if a validated read of it shows it still links to this leaf (then
+                    // its range ends where this one's starts), else found by a descent.
+                    // SAFETY: `prev` was read from a leaf we snapshotted while pinned; sibling
+                    // pointers are re-pointed before a leaf is retired, so it is still
+                    // allocated. It is only a hint: its `next` is checked below.
+                    frame.located = !prev.is_null()
+                        && frame.snapshot.fill(unsafe { &*prev })
+                        && core::ptr::eq(frame.snapshot.next, here);
+                    if !frame.located {
+                        frame.seek = Some(low_bound - 1);
+                    }
                     true
                 };
                 if !more {
