@@ -24,7 +24,12 @@ pub(crate) fn class_order(keylen: u8) -> u8 {
 #[inline]
 pub(crate) fn search(leaf: &Leaf, perm: Permutation, ikey: u64, keylen: u8) -> Search {
     let class = class_order(keylen);
-    for pos in 0..perm.len() {
+    let len = perm.len();
+    // Past the largest slice: the answer without a walk (ascending inserts land here).
+    if len == 0 || leaf.ikey(perm.get(len - 1)) < ikey {
+        return Search::Missing { pos: len };
+    }
+    for pos in 0..len {
         let slot = perm.get(pos);
         let k = leaf.ikey(slot);
         if k < ikey {
@@ -42,5 +47,5 @@ pub(crate) fn search(leaf: &Leaf, perm: Permutation, ikey: u64, keylen: u8) -> S
         }
         return Search::Found { pos, slot };
     }
-    Search::Missing { pos: perm.len() }
+    Search::Missing { pos: len }
 }

@@ -215,7 +215,15 @@ fn split_internode<'a>(
             core::cmp::Ordering::Equal => right,
             core::cmp::Ordering::Greater => node.child(i - 1),
         });
-    let mid = KEYS / 2;
+    // Ascending inserts (the new separator is the last) keep this node full and start the
+    // sibling with the one new child and no separator, as leaves do: sequential loads then
+    // fill internodes instead of leaving them half empty. A separator-less internode is a
+    // state removes produce too (a one-child chain), so every path handles it.
+    let mid = if index == INTERNODE_WIDTH {
+        KEYS - 1
+    } else {
+        KEYS / 2
+    };
     let sibling = Box::into_raw(Box::new(Internode::new_locked()));
     // SAFETY: fresh and unpublished.
     let sibling_ref: &'a Internode = unsafe { &*sibling };

@@ -91,6 +91,11 @@ impl Internode {
     #[inline]
     pub fn child_index(&self, ikey: u64) -> usize {
         let n = self.len();
+        // At or past the last separator: the last child, without a walk (ascending inserts
+        // always go there).
+        if n == 0 || self.key(n - 1) <= ikey {
+            return n;
+        }
         let mut i = 0;
         while i < n && self.key(i) <= ikey {
             i += 1;
