@@ -42,11 +42,36 @@ fn main() {
             }
         }
         "full" => {
-            for _ in 0..10 {
+            let rounds: usize = std::env::var("ROUNDS")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(10);
+            for _ in 0..rounds {
                 sum += m.iter().map(|(_, v)| *v).sum::<u64>();
             }
         }
         "load" => {}
+        "shape" => {
+            for len in [8usize, 32] {
+                let mut big: MassTree<[u8], u64> = MassTree::new();
+                {
+                    let b = big.pin();
+                    let mut x = 0x1234_5678_9abc_def0u64;
+                    for i in 0..1_000_000u64 {
+                        let mut key = Vec::with_capacity(len);
+                        while key.len() < len {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            key.extend_from_slice(&x.to_be_bytes());
+                        }
+                        key.truncate(len);
+                        b.insert(&key[..], i);
+                    }
+                }
+                println!("{len} B keys: {:?}", big.check_invariants());
+            }
+        }
         "seq" => {
             let seq: MassTree<[u8], u64> = MassTree::new();
             let s = seq.pin();

@@ -93,7 +93,7 @@ impl Snapshot {
 
     /// Reads `leaf` into `self` (in place: no copy of the entries) until a read validates;
     /// `false` if the leaf was unlinked.
-    fn fill(&mut self, leaf: &Leaf) -> bool {
+    fn fill<D: Direction>(&mut self, leaf: &Leaf) -> bool {
         loop {
             let v = leaf.version().stable();
             if v.is_deleted() {
@@ -126,6 +126,10 @@ impl Snapshot {
                         crate::prefetch::prefetch_line(entry.value);
                     }
                 }
+                // The leaf the scan reads next: its lines load while this one's entries are
+                // emitted, instead of one miss after another when the scan gets there (a
+                // full scan spent half its time waiting on each leaf's first line).
+                crate::prefetch::prefetch_node(if D::FORWARD { self.next } else { self.prev });
                 return true;
             }
         }
@@ -461,7 +465,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                         // SAFETY: a `next` read inside a validated snapshot names a leaf that was
                         // live then; we are pinned, so it is still allocated.
                         // If it was unlinked, `locate` re-descends to our position instead.
-                        frame.located = frame.snapshot.fill(unsafe { &*next });
+                        frame.located = frame.snapshot.fill::<D>(unsafe { &*next });
                         true
                     }
                 } else if low_bound == 0 {
@@ -474,7 +478,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                     // pointers are re-pointed before a leaf is retired, so it is still
                     // allocated. It is only a hint: its `next` is checked below.
                     frame.located = !prev.is_null()
-                        && frame.snapshot.fill(unsafe { &*prev })
+                        && frame.snapshot.fill::<D>(unsafe { &*prev })
                         && core::ptr::eq(frame.snapshot.next, here);
                     if !frame.located {
                         frame.seek = Some(low_bound - 1);
@@ -544,7 +548,7 @@ fn locate<D: Direction>(frame: &mut Frame) -> bool {
             return false;
         };
         loop {
-            if !frame.snapshot.fill(leaf) {
+            if !frame.snapshot.fill::<D>(leaf) {
                 continue 'descend; // unlinked meanwhile
             }
             let snap = &frame.snapshot;
