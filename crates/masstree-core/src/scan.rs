@@ -125,6 +125,10 @@ impl Snapshot {
                     if entry.keylen != KEYLEN_LAYER {
                         crate::prefetch::prefetch_line(entry.value);
                     }
+                    // Suffixes are read to build the keys: the same reasoning.
+                    if entry.keylen == KEYLEN_SUFFIX {
+                        crate::prefetch::prefetch_line(entry.suffix);
+                    }
                 }
                 // The leaf the scan reads next: its lines load while this one's entries are
                 // emitted, instead of one miss after another when the scan gets there (a
