@@ -37,11 +37,16 @@ impl<V, R: Reclaim> Default for RawTree<V, R> {
 impl<V, R: Reclaim> RawTree<V, R> {
     /// An empty tree: one empty root leaf.
     pub fn new() -> Self {
+        Self::with_reclaim(R::default())
+    }
+
+    /// An empty tree reclaiming memory through `reclaim` (a configured reclaimer).
+    pub fn with_reclaim(reclaim: R) -> Self {
         let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
         Self {
             root: AtomicPtr::new(leaf.cast()),
             len: LenCounter::default(),
-            reclaim: R::default(),
+            reclaim,
             _values: PhantomData,
         }
     }

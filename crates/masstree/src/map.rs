@@ -54,8 +54,24 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     /// An empty map with the reclamation scheme `R` (e.g.
     /// `MassTree::<[u8], V, EpochReclaim>::with_reclaimer()` with the `crossbeam-epoch` feature).
     pub fn with_reclaimer() -> Self {
+        Self::from_reclaimer(R::default())
+    }
+
+    /// An empty map reclaiming memory through `reclaim`, a reclaimer configured by the caller.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use masstree::reclaim::SeizeReclaim;
+    ///
+    /// // Smaller retirement batches than the default: memory comes back sooner, at the price
+    /// // of more process-wide barriers under update-heavy load.
+    /// let map: MassTree<str, u32> = MassTree::from_reclaimer(SeizeReclaim::with_batch_size(64));
+    /// map.pin().insert("k", 1);
+    /// assert_eq!(map.pin().get("k"), Some(&1));
+    /// ```
+    pub fn from_reclaimer(reclaim: R) -> Self {
         Self {
-            raw: RawTree::new(),
+            raw: RawTree::with_reclaim(reclaim),
             _key: PhantomData,
         }
     }

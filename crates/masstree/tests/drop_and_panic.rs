@@ -205,3 +205,38 @@ fn a_live_value_whose_drop_panics_in_clear_leaves_an_empty_map() {
     map.pin().insert(3, None);
     assert_eq!(map.check_invariants().map(|s| s.keys), Ok(1));
 }
+
+/// Replaced values are freed while the map is live, not only when it drops: at most one
+/// retirement batch per thread is held back (`SeizeReclaim::DEFAULT_BATCH_SIZE`, or the batch
+/// size a map is built with).
+#[test]
+fn replaced_values_are_freed_while_the_map_is_live() {
+    use masstree::reclaim::SeizeReclaim;
+    let rounds = if cfg!(miri) { 4 } else { 40 };
+    let per_round: u64 = if cfg!(miri) { 20 } else { 500 };
+    for batch in [None, Some(8)] {
+        let live = Arc::new(AtomicIsize::new(0));
+        let map: MassTree<u64, Counted> = match batch {
+            None => MassTree::new(),
+            Some(n) => MassTree::from_reclaimer(SeizeReclaim::with_batch_size(n)),
+        };
+        let held_back = batch.unwrap_or(SeizeReclaim::DEFAULT_BATCH_SIZE);
+        let writes = rounds * per_round;
+        if (writes as usize) < 2 * held_back {
+            continue; // too few writes to tell (miri runs the small batch only)
+        }
+        for round in 0..rounds {
+            let m = map.pin();
+            for i in 0..per_round {
+                m.insert(7, Counted::new(&live, round * per_round + i));
+            }
+        }
+        let still_live = live.load(Ordering::Relaxed);
+        assert!(
+            still_live <= held_back as isize + 1,
+            "{still_live} of {writes} values still live with batch size {held_back}"
+        );
+        drop(map);
+        assert_eq!(live.load(Ordering::Relaxed), 0);
+    }
+}
