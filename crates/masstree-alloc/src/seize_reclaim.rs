@@ -10,6 +10,7 @@ use seize::{Collector, Guard as _, LocalGuard};
 /// when it was retired has left.
 pub struct SeizeReclaim {
     collector: Collector,
+    batch_size: usize,
 }
 
 impl SeizeReclaim {
@@ -18,25 +19,49 @@ impl SeizeReclaim {
     /// Each hand-off issues one process-wide heavy barrier (seize's `membarrier`: an
     /// inter-processor interrupt to every CPU running the process, a VM exit under a
     /// hypervisor). seize's own default of 32 makes that one barrier per 32 updates, which
-    /// cut update-heavy throughput at 2 threads by 2-3x in `cargo xtask bench`; 2048 makes the
-    /// barrier rare while a thread holds back at most 2048 retired objects.
-    pub const DEFAULT_BATCH_SIZE: usize = 2048;
+    /// cut update-heavy throughput at 2 threads by 2-3x in `cargo xtask bench`. 1024 makes the
+    /// barrier rare. The costs: a thread holds back up to 1024 retired objects (their `Drop`
+    /// runs late), and its batch buffer takes 32 KiB (32 bytes per entry), allocated per map
+    /// at the thread's first retire in that map and kept until the map drops. Programs with
+    /// many small maps and many writing threads can choose smaller batches with
+    /// [`SeizeReclaim::with_batch_size`].
+    pub const DEFAULT_BATCH_SIZE: usize = 1024;
+
+    /// The largest batch size [`SeizeReclaim::with_batch_size`] uses (2 MiB of buffer per
+    /// thread and map).
+    pub const MAX_BATCH_SIZE: usize = 1 << 16;
 
     /// A reclaimer whose threads hand retired objects to reclamation in batches of
-    /// `batch_size` (rounded up to a power of two): larger batches cost fewer barriers and hold
-    /// more memory back.
+    /// `batch_size`: larger batches cost fewer barriers and hold more memory back. The size is
+    /// clamped to at least the number of CPUs (seize can only reclaim a batch that has an entry
+    /// per active thread; a smaller one would pay a barrier per retire) and at most
+    /// [`SeizeReclaim::MAX_BATCH_SIZE`].
     ///
     /// ```
     /// use masstree_alloc::SeizeReclaim;
     ///
-    /// let small_batches = SeizeReclaim::with_batch_size(64);
-    /// # drop(small_batches);
+    /// let reclaim = SeizeReclaim::with_batch_size(usize::MAX);
+    /// assert_eq!(reclaim.batch_size(), SeizeReclaim::MAX_BATCH_SIZE);
+    /// assert!(SeizeReclaim::with_batch_size(0).batch_size() >= 1);
     /// ```
     pub fn with_batch_size(batch_size: usize) -> Self {
+        let batch_size = batch_size.clamp(cpus(), Self::MAX_BATCH_SIZE);
         Self {
-            collector: Collector::new().batch_size(batch_size.max(1)),
+            collector: Collector::new().batch_size(batch_size),
+            batch_size,
         }
     }
+
+    /// The batch size in use.
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+}
+
+/// The number of CPUs this process may run on (read once).
+fn cpus() -> usize {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 impl Default for SeizeReclaim {

@@ -31,7 +31,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
             core::cmp::Ordering::Greater => Some(perm.get(i - 1)),
         });
         let ikey_at = |i: usize| order[i].map_or(entry.ikey, |s| leaf.ikey(s));
-        let mid = split_point(pos, ikey_at);
+        let mid = split_point(pos, leaf.next().is_null(), ikey_at);
         // Read before the left leaf changes: its moved slots are reused below.
         let separator = ikey_at(mid);
 
@@ -89,11 +89,14 @@ impl<V, R: Reclaim> RawTree<V, R> {
             right.cast(),
             right_lock,
             separator,
+            pos == WIDTH && mid == WIDTH,
         );
     }
 
     /// Links the new right sibling `right` (separator `key`) into the parent of the locked,
     /// splitting node `left`, splitting parents up to a new root as needed. Unlocks everything.
+    /// `at_end`: the split below was an ascending one (`right` holds only what was appended),
+    /// which lets a full parent split at its end too.
     fn insert_into_parent<'a>(
         &self,
         mut left: *mut NodeHeader,
@@ -101,6 +104,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
         mut right: *mut NodeHeader,
         mut right_lock: NodeLock<'a>,
         mut key: u64,
+        mut at_end: bool,
     ) {
         loop {
             if left_lock.current().is_root() {
@@ -158,8 +162,9 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 drop(parent_lock);
                 return;
             }
+            at_end = at_end && index == INTERNODE_WIDTH;
             let (sibling, sibling_lock, up_key) =
-                split_internode(parent_ref, &parent_lock, index, key, right);
+                split_internode(parent_ref, &parent_lock, index, key, right, at_end);
             drop(right_lock);
             drop(left_lock);
             left = node_ref::internode_header(parent_ref);
@@ -173,11 +178,19 @@ impl<V, R: Reclaim> RawTree<V, R> {
 
 /// Where a full leaf splits, given the position of the new key among the 16: the first index
 /// that goes right. Keys with equal slices stay together (at most 10 share one: lengths 0..=8
-/// and one longer), so such an index always exists. An insert at the very end (ascending
-/// inserts) leaves the left leaf full and starts the right one with the new key alone.
-fn split_point(pos: usize, ikey_at: impl Fn(usize) -> u64) -> usize {
-    if pos == WIDTH && ikey_at(WIDTH - 1) != ikey_at(WIDTH) {
-        return WIDTH;
+/// and one longer), so such an index always exists.
+///
+/// An insert at the very end (ascending inserts) keeps the left leaf (nearly) full: in the
+/// layer's rightmost leaf the new key starts the right leaf alone; elsewhere the right leaf
+/// starts with the last old key and the new one. Not alone there: descending inserts into the
+/// gap above a full leaf would each land at its end and leave one single-key leaf per key,
+/// whereas with the old key on the right the next smaller key joins the new leaf.
+fn split_point(pos: usize, rightmost: bool, ikey_at: impl Fn(usize) -> u64) -> usize {
+    if pos == WIDTH {
+        let cut = if rightmost { WIDTH } else { WIDTH - 1 };
+        if ikey_at(cut - 1) != ikey_at(cut) {
+            return cut;
+        }
     }
     let mut mid = WIDTH.div_ceil(2);
     while mid <= WIDTH && ikey_at(mid - 1) == ikey_at(mid) {
@@ -196,12 +209,14 @@ fn split_point(pos: usize, ikey_at: impl Fn(usize) -> u64) -> usize {
 /// Splits the full, locked internode `node` while inserting separator `key` with right child
 /// `right` after child `index`. Returns the new locked right sibling and the separator that goes
 /// up. Children that move get their parent pointer updated while both nodes are locked.
+/// `at_end`: an ascending split, with the new separator the last (see below).
 fn split_internode<'a>(
     node: &'a Internode,
     lock: &NodeLock<'a>,
     index: usize,
     key: u64,
     right: *mut NodeHeader,
+    at_end: bool,
 ) -> (*mut NodeHeader, NodeLock<'a>, u64) {
     const KEYS: usize = INTERNODE_WIDTH + 1;
     let keys: [u64; KEYS] = core::array::from_fn(|i| match i.cmp(&index) {
@@ -215,15 +230,13 @@ fn split_internode<'a>(
             core::cmp::Ordering::Equal => right,
             core::cmp::Ordering::Greater => node.child(i - 1),
         });
-    // Ascending inserts (the new separator is the last) keep this node full and start the
-    // sibling with the one new child and no separator, as leaves do: sequential loads then
-    // fill internodes instead of leaving them half empty. A separator-less internode is a
+    // Ascending inserts (the split below was an ascending one and the new separator is the
+    // last) keep this node full and start the sibling with the one new child and no
+    // separator, as leaves do: sequential loads then fill internodes instead of leaving them
+    // half empty. Only then: a middle split below the last child (descending inserts there)
+    // would otherwise add a separator-less internode per leaf. A separator-less internode is a
     // state removes produce too (a one-child chain), so every path handles it.
-    let mid = if index == INTERNODE_WIDTH {
-        KEYS - 1
-    } else {
-        KEYS / 2
-    };
+    let mid = if at_end { KEYS - 1 } else { KEYS / 2 };
     let sibling = Box::into_raw(Box::new(Internode::new_locked()));
     // SAFETY: fresh and unpublished.
     let sibling_ref: &'a Internode = unsafe { &*sibling };

@@ -216,11 +216,9 @@ fn replaced_values_are_freed_while_the_map_is_live() {
     let per_round: u64 = if cfg!(miri) { 20 } else { 500 };
     for batch in [None, Some(8)] {
         let live = Arc::new(AtomicIsize::new(0));
-        let map: MassTree<u64, Counted> = match batch {
-            None => MassTree::new(),
-            Some(n) => MassTree::from_reclaimer(SeizeReclaim::with_batch_size(n)),
-        };
-        let held_back = batch.unwrap_or(SeizeReclaim::DEFAULT_BATCH_SIZE);
+        let reclaim = batch.map_or_else(SeizeReclaim::default, SeizeReclaim::with_batch_size);
+        let held_back = reclaim.batch_size();
+        let map: MassTree<u64, Counted> = MassTree::from_reclaimer(reclaim);
         let writes = rounds * per_round;
         if (writes as usize) < 2 * held_back {
             continue; // too few writes to tell (miri runs the small batch only)
