@@ -12,9 +12,10 @@ use crate::node_ref;
 use crate::prefetch::{prefetch_line, prefetch_node};
 use crate::search::{Search, search};
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use masstree_alloc::Reclaim;
 use masstree_key::KeyCursor;
-use masstree_node::NodeHeader;
+use masstree_node::{KEYLEN_LAYER, NodeHeader};
 
 /// Lookups in flight together.
 const GROUP: usize = 16;
@@ -23,10 +24,14 @@ const GROUP: usize = 16;
 /// keys than memory does).
 const MAX_HEIGHT: usize = 16;
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// The values of `keys`, in order: the same answers as calling [`RawTree::get`] for each key,
     /// with the descents of up to 16 keys overlapped.
-    pub fn get_many<'g>(&'g self, keys: &[&[u8]], guard: &'g R::Guard<'_>) -> Vec<Option<&'g V>> {
+    pub fn get_many<'g>(
+        &'g self,
+        keys: &[&[u8]],
+        guard: &'g R::Guard<'_>,
+    ) -> Vec<Option<S::Ref<'g>>> {
         assert!(
             self.owns_guard(guard),
             "masstree: a guard of another map was passed to this map"
@@ -66,6 +71,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
                     let leaf = unsafe { node_ref::leaf(*node) };
                     if let Search::Found { slot, .. } =
                         search(leaf, leaf.permutation(), ikey, keylen)
+                        && (!S::INLINE || leaf.keylen(slot) == KEYLEN_LAYER)
                     {
                         prefetch_line(leaf.value(slot));
                     }

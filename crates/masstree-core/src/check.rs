@@ -3,10 +3,11 @@
 use crate::node_ref;
 use crate::search::class_order;
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use masstree_alloc::Reclaim;
 use masstree_node::{KEYLEN_LAYER, NodeHeader};
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Walks every layer with exclusive access and checks: keys strictly increasing in every
     /// leaf and across the leaf chain, every key within its leaf's and parent's bounds, parent
     /// pointers consistent, no node locked or dirty, sibling links forming one chain per layer.

@@ -1,8 +1,9 @@
 //! Freeing a whole trie with exclusive access (drop and clear).
 
 use crate::node_ref;
+use crate::value::ValueSlot;
 use masstree_node::{KEYLEN_LAYER, NodeHeader};
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::resume_unwind;
 
 /// Whether freeing a trie also drops its values.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub(crate) enum Values {
 ///
 /// The caller has exclusive access to the tree, `root` is the current root of its layer (or a
 /// node that was), and nothing reachable from it was retired.
-pub(crate) unsafe fn destroy_layer<V>(root: *mut NodeHeader, values: Values) {
+pub(crate) unsafe fn destroy_layer<V, S: ValueSlot<V>>(root: *mut NodeHeader, values: Values) {
     let mut panic = None;
     let mut stack = vec![root];
     while let Some(mut n) = stack.pop() {
@@ -45,12 +46,10 @@ pub(crate) unsafe fn destroy_layer<V>(root: *mut NodeHeader, values: Values) {
                         let value = leaf.value(slot);
                         if leaf.keylen(slot) == KEYLEN_LAYER {
                             stack.push(value.cast());
-                        } else if values == Values::Drop {
-                            let value = Box::from_raw(value.cast::<V>());
-                            let dropped = catch_unwind(AssertUnwindSafe(move || drop(value)));
-                            if let Err(payload) = dropped {
-                                panic.get_or_insert(payload);
-                            }
+                        } else if values == Values::Drop
+                            && let Err(payload) = S::drop_word(value)
+                        {
+                            panic.get_or_insert(payload);
                         }
                     }
                     drop(Box::from_raw(node.cast::<masstree_node::Leaf>()));

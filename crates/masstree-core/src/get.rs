@@ -3,6 +3,7 @@
 use crate::reach::{advance, reach_leaf};
 use crate::search::{Search, search};
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use masstree_alloc::Reclaim;
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Suffix};
@@ -14,11 +15,11 @@ enum Lookup {
     Layer(*mut ()),
 }
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// The value of `key`, if present.
     ///
     /// Linearizes at the last version check of the leaf that holds (or would hold) the key.
-    pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<&'g V> {
+    pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<S::Ref<'g>> {
         assert!(
             self.owns_guard(guard),
             "masstree: a guard of another map was passed to this map"
@@ -44,8 +45,11 @@ impl<V, R: Reclaim> RawTree<V, R> {
                         let value = leaf.value(slot);
                         // The value (or layer root) and the suffix are the next reads, each
                         // likely a cache miss: start both now so they overlap with each other
-                        // and with the validation (a hint only; nothing is dereferenced).
-                        crate::prefetch::prefetch_line(value);
+                        // and with the validation (a hint only; nothing is dereferenced). An
+                        // inline value is no pointer: nothing to fetch.
+                        if !S::INLINE || class == KEYLEN_LAYER {
+                            crate::prefetch::prefetch_line(value);
+                        }
                         let suffix = if class == KEYLEN_SUFFIX {
                             let suffix = leaf.suffix(slot);
                             crate::prefetch::prefetch_line(suffix);
@@ -72,10 +76,14 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 let Some((kind, value, suffix)) = slot else {
                     break Some(Lookup::Absent);
                 };
-                break Some(if value.is_null() {
+                break Some(if kind == KEYLEN_LAYER {
+                    if value.is_null() {
+                        Lookup::Absent
+                    } else {
+                        Lookup::Layer(value)
+                    }
+                } else if S::is_vacant(value) {
                     Lookup::Absent
-                } else if kind == KEYLEN_LAYER {
-                    Lookup::Layer(value)
                 } else if kind == KEYLEN_SUFFIX {
                     // SAFETY: the suffix was published in the slot at the validated instant and
                     // suffixes are freed only through the reclaimer; null means none.
@@ -94,9 +102,9 @@ impl<V, R: Reclaim> RawTree<V, R> {
                 None => continue, // the leaf was unlinked: descend this layer again
                 Some(Lookup::Absent) => return None,
                 Some(Lookup::Value(value)) => {
-                    // SAFETY: a validated value pointer of a live slot is a `Box<V>` that the
-                    // reclaimer frees only after `guard` is dropped.
-                    return Some(unsafe { &*value.cast::<V>() });
+                    // SAFETY: a validated value word of a live slot came from `S::into_word` and
+                    // is released only through the reclaimer, after `guard` is dropped.
+                    return Some(unsafe { S::view(value) });
                 }
                 Some(Lookup::Layer(layer)) => {
                     root = layer.cast();

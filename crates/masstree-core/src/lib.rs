@@ -30,11 +30,13 @@ mod search;
 mod sorted;
 mod split;
 mod tree;
+mod value;
 mod write;
 
 pub use check::TreeStats;
 pub use scope::{PinnedScope, ScopedScan};
 pub use tree::RawTree;
+pub use value::{Boxed, Inline, ValueSlot};
 pub use write::{Decision, Written};
 
 pub use masstree_alloc::{DeferredReclaim, Reclaim, ReclaimGuard, SeizeReclaim};

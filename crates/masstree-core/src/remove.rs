@@ -10,12 +10,13 @@ use crate::node_ref;
 use crate::reach::reach_leaf;
 use crate::search::{Search, search};
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use crate::write::lock_leaf;
 use masstree_alloc::{FreeBox, Reclaim, ReclaimGuard};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{Internode, KEYLEN_LAYER, Leaf, NodeHeader, NodeLock};
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// `leaf` (locked) was just emptied by removing `key`, whose slice in it is at `depth`.
     /// Unlinks the leaf, or removes its layer if it is a layer's only leaf, and repeats upward
     /// for a leaf that this empties in turn. Leaves that must stay (layer 0's root, the leftmost

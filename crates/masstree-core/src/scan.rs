@@ -23,6 +23,7 @@
 use crate::reach::reach_leaf;
 use crate::search::class_order;
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use arrayvec::ArrayVec;
 use core::cmp::Ordering;
 use core::marker::PhantomData;
@@ -80,6 +81,8 @@ struct Snapshot {
     /// The left sibling as the leaf records it: a hint for reverse scans, checked before use.
     prev: *mut Leaf,
     low_bound: u64,
+    /// Whether value words are pointers worth prefetching (boxed values, not inline ones).
+    prefetch_values: bool,
 }
 
 impl Snapshot {
@@ -89,6 +92,7 @@ impl Snapshot {
         next: core::ptr::null_mut(),
         prev: core::ptr::null_mut(),
         low_bound: 0,
+        prefetch_values: true,
     };
 
     /// Reads `leaf` into `self` (in place: no copy of the entries) until a read validates;
@@ -127,7 +131,7 @@ impl Snapshot {
                 // The values are read next, one per key, from scattered boxes: start all their
                 // cache misses now so they overlap instead of queueing one after another.
                 for entry in &self.entries {
-                    if entry.keylen != KEYLEN_LAYER {
+                    if self.prefetch_values && entry.keylen != KEYLEN_LAYER {
                         crate::prefetch::prefetch_line(entry.value);
                     }
                     // Suffixes are read to build the keys: the same reasoning.
@@ -171,10 +175,18 @@ struct Frame {
 
 impl Frame {
     /// A frame that has not located its first leaf yet.
-    fn new(root: *mut NodeHeader, bound: Option<Position>, bound_rest: Option<usize>) -> Self {
+    fn new(
+        root: *mut NodeHeader,
+        bound: Option<Position>,
+        bound_rest: Option<usize>,
+        prefetch_values: bool,
+    ) -> Self {
         Frame {
             root,
-            snapshot: Snapshot::EMPTY,
+            snapshot: Snapshot {
+                prefetch_values,
+                ..Snapshot::EMPTY
+            },
             located: false,
             index: 0,
             checking: true,
@@ -268,7 +280,7 @@ impl KeyBound {
 
 /// A lending cursor over a tree in direction `D`: each [`ScanCursor::next_entry`] returns the
 /// next key (in a buffer the cursor reuses) and its value. No allocation per key.
-pub struct ScanCursor<'g, V, D: Direction> {
+pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     /// The layer-0 entry node, read when the cursor was opened.
     root: *mut NodeHeader,
     /// One frame per layer the scan is inside; empty until the first step (so an end of a
@@ -281,14 +293,14 @@ pub struct ScanCursor<'g, V, D: Direction> {
     past_start: bool,
     emitted: bool,
     done: bool,
-    _marker: PhantomData<(&'g V, D)>,
+    _marker: PhantomData<(&'g V, S, D)>,
 }
 
-impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
+impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// A cursor over the keys of `tree` between `start` and `end`, both given in scan order
     /// (for a reverse scan `start` is the upper bound).
     pub fn new<R: Reclaim>(
-        tree: &'g RawTree<V, R>,
+        tree: &'g RawTree<V, R, S>,
         guard: &'g R::Guard<'_>,
         start: KeyBound,
         end: KeyBound,
@@ -303,7 +315,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     /// [`ScanCursor::new`] without the guard witness: the caller keeps the thread pinned for
     /// as long as the cursor is used and its values are kept (a guard or a `PinnedScope`).
     pub(crate) fn open<R: Reclaim>(
-        tree: &'g RawTree<V, R>,
+        tree: &'g RawTree<V, R, S>,
         start: KeyBound,
         end: KeyBound,
     ) -> Self {
@@ -338,7 +350,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
     /// A cursor over the same tree and range in the other direction `E` (the other end of a
     /// double-ended iterator). It starts from the range's far end, independently of how far
     /// this one has gone; the caller stops the two where they meet.
-    pub fn opposite<E: Direction>(&self) -> ScanCursor<'g, V, E> {
+    pub fn opposite<E: Direction>(&self) -> ScanCursor<'g, V, S, E> {
         ScanCursor::with_root(self.root, self.end.clone(), self.start.clone())
     }
 
@@ -361,14 +373,14 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
 
     /// The next key and value in scan order, or `None` at the end of the range.
     #[inline]
-    pub fn next_entry(&mut self) -> Option<(&[u8], &'g V)> {
+    pub fn next_entry(&mut self) -> Option<(&[u8], S::Ref<'g>)> {
         let (key, value) = self.next_raw()?;
         // SAFETY: `value` came from a validated snapshot of a live slot while the guard
-        // (`'g`) is pinned; values are freed only through the reclaimer.
-        Some((key, unsafe { &*value.cast::<V>() }))
+        // (`'g`) is pinned; values are released only through the reclaimer.
+        Some((key, unsafe { S::view(value) }))
     }
 
-    /// The next key and the value pointer as stored in its slot (a `Box<V>` turned raw).
+    /// The next key and the value word as stored in its slot (from `S::into_word`).
     #[inline]
     pub(crate) fn next_raw(&mut self) -> Option<(&[u8], *mut ())> {
         loop {
@@ -440,6 +452,7 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                 self.root,
                 start.map(position_of),
                 start.map(|_| 0),
+                !S::INLINE,
             ));
         }
         loop {
@@ -514,8 +527,12 @@ impl<'g, V, D: Direction> ScanCursor<'g, V, D> {
                         let b = self.start.key().expect("bound path");
                         position_of(&b[o..])
                     });
-                    self.frames
-                        .push(Frame::new(entry.value.cast(), bound, child_bound));
+                    self.frames.push(Frame::new(
+                        entry.value.cast(),
+                        bound,
+                        child_bound,
+                        !S::INLINE,
+                    ));
                 }
                 KEYLEN_SUFFIX => {
                     if entry.suffix.is_null() {

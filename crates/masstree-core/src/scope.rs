@@ -14,6 +14,7 @@
 use crate::RawTree;
 use crate::node_ref;
 use crate::scan::{Forward, KeyBound, ScanCursor};
+use crate::value::{Boxed, ValueSlot};
 use core::marker::PhantomData;
 use masstree_alloc::Reclaim;
 use masstree_node::KEYLEN_LAYER;
@@ -29,15 +30,15 @@ pub struct PinnedScope<'g> {
 
 /// A forward scan run on a worker thread under a [`PinnedScope`]: it holds the worker's own
 /// guard while it scans; the values it returns live for the scope.
-pub struct ScopedScan<'g, V, R: Reclaim + 'g> {
-    cursor: ScanCursor<'g, V, Forward>,
+pub struct ScopedScan<'g, V, R: Reclaim + 'g, S: ValueSlot<V> = Boxed> {
+    cursor: ScanCursor<'g, V, S, Forward>,
     _guard: R::Guard<'g>,
 }
 
-impl<'g, V, R: Reclaim + 'g> ScopedScan<'g, V, R> {
+impl<'g, V: 'g, R: Reclaim + 'g, S: ValueSlot<V>> ScopedScan<'g, V, R, S> {
     /// The next key and value, or `None` at the end of the piece.
     #[inline]
-    pub fn next_entry(&mut self) -> Option<(&[u8], &'g V)> {
+    pub fn next_entry(&mut self) -> Option<(&[u8], S::Ref<'g>)> {
         self.cursor.next_entry()
     }
 }
@@ -45,7 +46,7 @@ impl<'g, V, R: Reclaim + 'g> ScopedScan<'g, V, R> {
 /// Nodes [`RawTree::split_points`] reads at most.
 const SPLIT_NODE_BUDGET: usize = 256;
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// A scope pinned by `guard` for `'g`.
     pub fn scope<'g>(&'g self, guard: &'g R::Guard<'_>) -> PinnedScope<'g> {
         assert!(
@@ -68,7 +69,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
         scope: PinnedScope<'g>,
         start: KeyBound,
         end: KeyBound,
-    ) -> ScopedScan<'g, V, R> {
+    ) -> ScopedScan<'g, V, R, S> {
         assert_eq!(
             scope.tree,
             self.address(),

@@ -17,6 +17,7 @@
 use crate::reach::reach_leaf;
 use crate::search::{Search, class_order, search};
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use crate::write::{Decision, NewEntry, insert_into_free_slot, lock_leaf};
 use masstree_alloc::Reclaim;
 use masstree_key::codec::KeyBuf;
@@ -40,8 +41,8 @@ impl Finger<'_> {
 }
 
 /// A locked leaf being appended to, with the appends not yet added to the tree's count.
-struct OpenLeaf<'g, V, R: Reclaim> {
-    tree: &'g RawTree<V, R>,
+struct OpenLeaf<'g, V, R: Reclaim, S: ValueSlot<V>> {
+    tree: &'g RawTree<V, R, S>,
     leaf: &'g Leaf,
     lock: Option<NodeLock<'g>>,
     added: usize,
@@ -50,7 +51,7 @@ struct OpenLeaf<'g, V, R: Reclaim> {
 /// Pairs taken from the input before a leaf is locked.
 const CHUNK: usize = 32;
 
-impl<'g, V, R: Reclaim> OpenLeaf<'g, V, R> {
+impl<'g, V, R: Reclaim, S: ValueSlot<V>> OpenLeaf<'g, V, R, S> {
     /// Whether the key `(ikey, keylen)` of this leaf's layer sorts after every key in the
     /// leaf and inside its range.
     fn accepts(&self, ikey: u64, keylen: u8) -> bool {
@@ -72,7 +73,7 @@ impl<'g, V, R: Reclaim> OpenLeaf<'g, V, R> {
     /// Appends the key (which [`OpenLeaf::accepts`]) with `value`. Returns the leaf to keep
     /// appending to when the leaf had to split (the lock is gone then).
     fn append(&mut self, cursor: &KeyCursor<'_>, value: V) -> Option<&'g Leaf> {
-        let entry = NewEntry::new(cursor, Box::into_raw(Box::new(value)).cast());
+        let entry = NewEntry::new(cursor, S::into_word(value));
         self.added += 1;
         let perm = self.leaf.permutation();
         let lock = self.lock.take().expect("an open leaf holds its lock");
@@ -93,7 +94,7 @@ impl<'g, V, R: Reclaim> OpenLeaf<'g, V, R> {
     }
 }
 
-impl<V, R: Reclaim> Drop for OpenLeaf<'_, V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> Drop for OpenLeaf<'_, V, R, S> {
     fn drop(&mut self) {
         drop(self.lock.take());
         self.tree.len.add(self.added);
@@ -109,7 +110,7 @@ fn cursor_at(key: &[u8], depth: usize) -> KeyCursor<'_> {
     cursor
 }
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Inserts every pair (a later pair for a key replaces an earlier one), fastest when the
     /// keys ascend: see the module docs. Safe under concurrent reads and writes.
     ///
@@ -136,7 +137,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
             if chunk.is_empty() {
                 return;
             }
-            let mut open: Option<OpenLeaf<'g, V, R>> = None;
+            let mut open: Option<OpenLeaf<'g, V, R, S>> = None;
             for (key, value) in chunk.drain(..) {
                 let key = key.as_slice();
                 let value = match finger.as_mut() {

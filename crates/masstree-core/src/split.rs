@@ -8,12 +8,13 @@
 
 use crate::node_ref;
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use crate::write::{NewEntry, insert_into_free_slot};
 use masstree_alloc::Reclaim;
 use masstree_node::sync::Ordering;
 use masstree_node::{INTERNODE_WIDTH, Internode, Leaf, NodeHeader, NodeLock, Permutation, WIDTH};
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Inserts `entry` at position `pos` of the full, locked `leaf` by splitting it.
     pub(crate) fn split_insert(
         &self,

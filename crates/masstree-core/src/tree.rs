@@ -2,6 +2,7 @@
 
 use crate::counter::LenCounter;
 use crate::node_ref;
+use crate::value::{Boxed, ValueSlot};
 use core::marker::PhantomData;
 use masstree_alloc::{Reclaim, SeizeReclaim};
 use masstree_node::sync::{AtomicPtr, Ordering};
@@ -10,31 +11,33 @@ use masstree_node::{Leaf, NodeHeader};
 /// A concurrent ordered map from byte strings to `V`: the engine behind `masstree::MassTree`.
 ///
 /// Every method that reads or writes takes a guard of this tree's reclaimer (`R::Guard`);
-/// references returned live as long as the guard borrow. Values are boxed, so `&V` stays valid
-/// (and the value is dropped exactly once, by the reclaimer) even when the key is removed or
-/// overwritten concurrently.
-pub struct RawTree<V, R: Reclaim = SeizeReclaim> {
+/// references returned live as long as the guard borrow. `S` says how values are stored
+/// ([`crate::ValueSlot`]): [`Boxed`] (the default) gives readers `&V`, which stays valid (and the
+/// value is dropped exactly once, by the reclaimer) even when the key is removed or overwritten
+/// concurrently; [`crate::Inline`] stores small plain-data values in the leaf and gives readers
+/// copies.
+pub struct RawTree<V, R: Reclaim = SeizeReclaim, S: ValueSlot<V> = Boxed> {
     /// Some node that is or was the root of layer 0; readers climb parents to the current root.
     pub(crate) root: AtomicPtr<NodeHeader>,
     pub(crate) len: LenCounter,
     pub(crate) reclaim: R,
-    pub(crate) _values: PhantomData<Box<V>>,
+    pub(crate) _values: PhantomData<(Box<V>, S)>,
 }
 
 // SAFETY: the tree owns boxed `V`s and hands out `&V` to other threads (needs `V: Sync`) and
 // drops values on whichever thread reclaims them (needs `V: Send`). Nodes are only reached
 // through atomics.
-unsafe impl<V: Send + Sync, R: Reclaim> Send for RawTree<V, R> {}
+unsafe impl<V: Send + Sync, R: Reclaim, S: ValueSlot<V>> Send for RawTree<V, R, S> {}
 // SAFETY: as above.
-unsafe impl<V: Send + Sync, R: Reclaim> Sync for RawTree<V, R> {}
+unsafe impl<V: Send + Sync, R: Reclaim, S: ValueSlot<V>> Sync for RawTree<V, R, S> {}
 
-impl<V, R: Reclaim> Default for RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> Default for RawTree<V, R, S> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// An empty tree: one empty root leaf.
     pub fn new() -> Self {
         Self::with_reclaim(R::default())
@@ -91,7 +94,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
         self.len.reset();
         // SAFETY: `&mut self` gives exclusive access; `root` is unreachable now and every node
         // reachable from it is owned by the tree.
-        unsafe { crate::destroy::destroy_layer::<V>(root, crate::destroy::Values::Drop) };
+        unsafe { crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop) };
         self.reclaim.reclaim_all();
     }
 
@@ -104,11 +107,11 @@ impl<V, R: Reclaim> RawTree<V, R> {
     }
 }
 
-impl<V, R: Reclaim> Drop for RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> Drop for RawTree<V, R, S> {
     fn drop(&mut self) {
         let root = self.root.load(Ordering::Relaxed);
         // SAFETY: `&mut self`: no guard is alive, every reachable node and value is owned.
-        unsafe { crate::destroy::destroy_layer::<V>(root, crate::destroy::Values::Drop) };
+        unsafe { crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop) };
         self.reclaim.reclaim_all();
     }
 }

@@ -1,10 +1,11 @@
 //! Writes: insert, replace and remove of one key, decided under the leaf lock.
 
-use crate::free::{FreeSuffix, FreeValue};
+use crate::free::FreeSuffix;
 use crate::layer::build_layer;
 use crate::reach::reach_leaf;
 use crate::search::{Search, search};
 use crate::tree::RawTree;
+use crate::value::ValueSlot;
 use masstree_alloc::{Reclaim, ReclaimGuard};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Permutation, Suffix};
@@ -20,23 +21,29 @@ pub enum Decision<V> {
     Remove,
 }
 
-/// The outcome of [`RawTree::write`].
+/// The outcome of [`RawTree::write`]: reader views of the values (`&V` for boxed values, copies
+/// for inline ones; see [`crate::ValueSlot`]).
 #[derive(Debug)]
-pub struct Written<'g, V> {
+pub struct Written<T> {
     /// The value the key had when the decision was made.
-    pub old: Option<&'g V>,
+    pub old: Option<T>,
     /// The value stored by a [`Decision::Put`].
-    pub new: Option<&'g V>,
+    pub new: Option<T>,
 }
 
-impl<V, R: Reclaim> RawTree<V, R> {
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Atomically reads the key's value and applies `decide`'s decision, holding the lock of the
     /// leaf the key lives in. `decide` runs exactly once, under that lock; if it panics the lock
     /// is released and the map is unchanged. Replaced and removed values are retired (dropped
     /// once no guard can see them); the references returned live as long as `guard`.
-    pub fn write<'g, F>(&'g self, key: &[u8], guard: &'g R::Guard<'_>, decide: F) -> Written<'g, V>
+    pub fn write<'g, F>(
+        &'g self,
+        key: &[u8],
+        guard: &'g R::Guard<'_>,
+        decide: F,
+    ) -> Written<S::Ref<'g>>
     where
-        F: FnOnce(Option<&'g V>) -> Decision<V>,
+        F: FnOnce(Option<S::Ref<'g>>) -> Decision<V>,
     {
         assert!(
             self.owns_guard(guard),
@@ -86,10 +93,9 @@ impl<V, R: Reclaim> RawTree<V, R> {
                                     new: None,
                                 };
                             };
-                            let new = Box::into_raw(Box::new(value));
+                            let new = S::into_word(value);
                             // Both keys continue past the slice: they move into a new layer.
-                            let layer =
-                                build_layer(stored, leaf.value(slot), cursor.suffix(), new.cast());
+                            let layer = build_layer(stored, leaf.value(slot), cursor.suffix(), new);
                             lock.mark_insert();
                             leaf.set_keylen(&lock, slot, KEYLEN_LAYER);
                             leaf.set_value(&lock, slot, layer.cast());
@@ -99,31 +105,33 @@ impl<V, R: Reclaim> RawTree<V, R> {
                             // pinned, later readers cannot reach it.
                             unsafe { guard.retire::<_, FreeSuffix>(old_suffix) };
                             self.len.increment();
-                            // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
-                            let new: &'g V = unsafe { &*new };
+                            // SAFETY: `new` is in the tree and released only through the
+                            // reclaimer, after `guard`.
+                            let new = unsafe { S::view(new) };
                             return Written {
                                 old: None,
                                 new: Some(new),
                             };
                         }
                     }
-                    let old_ptr = leaf.value(slot).cast::<V>();
-                    // SAFETY: a live value slot holds a `Box<V>`, retired only after it leaves the
-                    // slot, under this lock, and freed after `guard` is dropped.
-                    let old = unsafe { &*old_ptr };
+                    let old_word = leaf.value(slot);
+                    // SAFETY: a live value slot holds a word from `S::into_word`, retired only
+                    // after it leaves the slot, under this lock, and released after `guard`.
+                    let old = unsafe { S::view(old_word) };
                     return match decide(Some(old)) {
                         Decision::Keep => Written {
                             old: Some(old),
                             new: None,
                         },
                         Decision::Put(value) => {
-                            let new = Box::into_raw(Box::new(value));
-                            leaf.set_value(&lock, slot, new.cast());
+                            let new = S::into_word(value);
+                            leaf.set_value(&lock, slot, new);
                             drop(lock);
                             // SAFETY: the old value left its slot; it is retired once.
-                            unsafe { guard.retire::<V, FreeValue>(old_ptr) };
-                            // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
-                            let new: &'g V = unsafe { &*new };
+                            unsafe { S::retire(guard, old_word) };
+                            // SAFETY: `new` is in the tree and released only through the
+                            // reclaimer, after `guard`.
+                            let new = unsafe { S::view(new) };
                             Written {
                                 old: Some(old),
                                 new: Some(new),
@@ -145,7 +153,7 @@ impl<V, R: Reclaim> RawTree<V, R> {
                                 if !suffix.is_null() {
                                     guard.retire::<_, FreeSuffix>(suffix);
                                 }
-                                guard.retire::<V, FreeValue>(old_ptr);
+                                S::retire(guard, old_word);
                             }
                             self.len.decrement();
                             Written {
@@ -162,8 +170,8 @@ impl<V, R: Reclaim> RawTree<V, R> {
                             new: None,
                         };
                     };
-                    let new = Box::into_raw(Box::new(value));
-                    let entry = NewEntry::new(&cursor, new.cast());
+                    let new = S::into_word(value);
+                    let entry = NewEntry::new(&cursor, new);
                     if perm.is_full() {
                         self.split_insert(leaf, lock, pos, entry);
                     } else {
@@ -171,8 +179,9 @@ impl<V, R: Reclaim> RawTree<V, R> {
                         drop(lock);
                     }
                     self.len.increment();
-                    // SAFETY: `new` is in the tree and freed only by the reclaimer, after `guard`.
-                    let new: &'g V = unsafe { &*new };
+                    // SAFETY: `new` is in the tree and released only through the reclaimer,
+                    // after `guard`.
+                    let new = unsafe { S::view(new) };
                     return Written {
                         old: None,
                         new: Some(new),
@@ -213,9 +222,9 @@ impl Drop for DecisionScope {
 
 /// Wraps a decision closure so that, while it runs, a nested write from the same thread panics
 /// (see [`DecisionScope`]).
-fn guarded<'g, V: 'g, F>(decide: F) -> impl FnOnce(Option<&'g V>) -> Decision<V>
+fn guarded<T, V, F>(decide: F) -> impl FnOnce(Option<T>) -> Decision<V>
 where
-    F: FnOnce(Option<&'g V>) -> Decision<V>,
+    F: FnOnce(Option<T>) -> Decision<V>,
 {
     move |old| {
         let _scope = DecisionScope::enter();

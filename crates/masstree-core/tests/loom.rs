@@ -138,7 +138,7 @@ fn scan_crossing_a_split() {
         };
         thread::yield_now();
         let guard = tree.pin();
-        let mut forward = ScanCursor::<u64, Forward>::new(
+        let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
             &tree,
             &guard,
             KeyBound::Unbounded,
@@ -150,7 +150,7 @@ fn scan_crossing_a_split() {
         }
         seen.retain(|v| v % 2 == 0);
         assert_eq!(seen, (0..15).map(|i| i * 2).collect::<Vec<_>>());
-        let mut reverse = ScanCursor::<u64, Reverse>::new(
+        let mut reverse = ScanCursor::<u64, Boxed, Reverse>::new(
             &tree,
             &guard,
             KeyBound::Unbounded,

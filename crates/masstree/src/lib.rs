@@ -93,6 +93,26 @@ pub use map_ref::MapRef;
 pub use par::ParRange;
 pub use range::Range;
 
+pub use masstree_core::{Boxed, Inline, ValueSlot};
+
+/// A map whose small plain-data values (`u64`, `i32`, `f64`, `[u8; 8]`, any `bytemuck::Pod`
+/// type no larger than a pointer) live in the leaves themselves: lookups follow one pointer
+/// less, updates allocate nothing and reclaim nothing, and each key costs 8 bytes less.
+/// Readers get values by copy (`Option<V>` instead of `Option<&V>`); everything else is
+/// [`MassTree`]'s API.
+///
+/// ```
+/// use masstree::InlineMassTree;
+///
+/// let hits: InlineMassTree<str, u64> = InlineMassTree::default();
+/// let m = hits.pin();
+/// m.insert("home", 1);
+/// assert_eq!(m.update("home", |n| n + 1), Some(2));
+/// assert_eq!(m.get("home"), Some(2));
+/// assert_eq!(m.iter().collect::<Vec<_>>(), [("home".to_string(), 2)]);
+/// ```
+pub type InlineMassTree<K, V, R = reclaim::SeizeReclaim> = MassTree<K, V, R, Inline>;
+
 pub use masstree_key::codec::{ByteKey, Key, Query};
 
 /// Typed keys: the [`Key`] and [`Query`] traits, the encodings of the provided types, and

@@ -3,7 +3,7 @@
 use crate::map::{CompareExchangeError, MassTree};
 use crate::range::Range;
 use core::ops::RangeBounds;
-use masstree_core::Reclaim;
+use masstree_core::{Boxed, Reclaim, ValueSlot};
 use masstree_key::codec::{Key, Query};
 
 /// A pinned view of a [`MassTree`], from [`MassTree::pin`]. References it returns live as long
@@ -11,13 +11,19 @@ use masstree_key::codec::{Key, Query};
 ///
 /// Hold it for a batch of operations, not forever: while it lives, memory retired by any
 /// thread cannot be reclaimed.
-pub struct MapRef<'m, K: ?Sized, V, R: Reclaim = masstree_core::SeizeReclaim> {
-    map: &'m MassTree<K, V, R>,
+pub struct MapRef<
+    'm,
+    K: ?Sized,
+    V,
+    R: Reclaim = masstree_core::SeizeReclaim,
+    S: ValueSlot<V> = Boxed,
+> {
+    map: &'m MassTree<K, V, R, S>,
     guard: R::Guard<'m>,
 }
 
-impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
-    pub(crate) fn new(map: &'m MassTree<K, V, R>, guard: R::Guard<'m>) -> Self {
+impl<'m, K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MapRef<'m, K, V, R, S> {
+    pub(crate) fn new(map: &'m MassTree<K, V, R, S>, guard: R::Guard<'m>) -> Self {
         Self { map, guard }
     }
 
@@ -27,18 +33,18 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
     }
 
     /// The map this handle pins.
-    pub fn map(&self) -> &'m MassTree<K, V, R> {
+    pub fn map(&self) -> &'m MassTree<K, V, R, S> {
         self.map
     }
 
     /// See [`MassTree::get`].
     #[inline]
-    pub fn get(&self, key: impl Query<K>) -> Option<&V> {
+    pub fn get(&self, key: impl Query<K>) -> Option<S::Ref<'_>> {
         self.map.get(key, &self.guard)
     }
 
     /// See [`MassTree::get_many`].
-    pub fn get_many<Q: Query<K>>(&self, keys: &[Q]) -> Vec<Option<&V>> {
+    pub fn get_many<Q: Query<K>>(&self, keys: &[Q]) -> Vec<Option<S::Ref<'_>>> {
         self.map.get_many(keys, &self.guard)
     }
 
@@ -50,28 +56,32 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
 
     /// See [`MassTree::insert`].
     #[inline]
-    pub fn insert(&self, key: impl Query<K>, value: V) -> Option<&V> {
+    pub fn insert(&self, key: impl Query<K>, value: V) -> Option<S::Ref<'_>> {
         self.map.insert(key, value, &self.guard)
     }
 
     /// See [`MassTree::remove`].
     #[inline]
-    pub fn remove(&self, key: impl Query<K>) -> Option<&V> {
+    pub fn remove(&self, key: impl Query<K>) -> Option<S::Ref<'_>> {
         self.map.remove(key, &self.guard)
     }
 
     /// See [`MassTree::remove_if`].
-    pub fn remove_if<F: FnOnce(&V) -> bool>(&self, key: impl Query<K>, predicate: F) -> Option<&V> {
+    pub fn remove_if<F: FnOnce(&V) -> bool>(
+        &self,
+        key: impl Query<K>,
+        predicate: F,
+    ) -> Option<S::Ref<'_>> {
         self.map.remove_if(key, predicate, &self.guard)
     }
 
     /// See [`MassTree::get_or_insert_with`].
-    pub fn get_or_insert_with<F: FnOnce() -> V>(&self, key: impl Query<K>, make: F) -> &V {
+    pub fn get_or_insert_with<F: FnOnce() -> V>(&self, key: impl Query<K>, make: F) -> S::Ref<'_> {
         self.map.get_or_insert_with(key, make, &self.guard)
     }
 
     /// See [`MassTree::update`].
-    pub fn update<F: FnOnce(&V) -> V>(&self, key: impl Query<K>, f: F) -> Option<&V> {
+    pub fn update<F: FnOnce(&V) -> V>(&self, key: impl Query<K>, f: F) -> Option<S::Ref<'_>> {
         self.map.update(key, f, &self.guard)
     }
 
@@ -81,7 +91,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
         key: impl Query<K>,
         current: Option<&V>,
         new: Option<V>,
-    ) -> Result<Option<&V>, CompareExchangeError<'_, V>>
+    ) -> Result<Option<S::Ref<'_>>, CompareExchangeError<'_, V, S>>
     where
         V: PartialEq,
     {
@@ -89,7 +99,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
     }
 
     /// See [`MassTree::range`].
-    pub fn range<Q, B>(&self, range: B) -> Range<'_, K, V>
+    pub fn range<Q, B>(&self, range: B) -> Range<'_, K, V, S>
     where
         Q: ?Sized + Query<K>,
         B: RangeBounds<Q>,
@@ -98,7 +108,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
     }
 
     /// See [`MassTree::iter`].
-    pub fn iter(&self) -> Range<'_, K, V> {
+    pub fn iter(&self) -> Range<'_, K, V, S> {
         self.map.iter(&self.guard)
     }
 
@@ -108,32 +118,32 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
     }
 
     /// See [`MassTree::values`].
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = S::Ref<'_>> + '_ {
         self.map.values(&self.guard)
     }
 
     /// See [`MassTree::prefix`].
-    pub fn prefix(&self, prefix: impl Query<K>) -> Range<'_, K, V> {
+    pub fn prefix(&self, prefix: impl Query<K>) -> Range<'_, K, V, S> {
         self.map.prefix(prefix, &self.guard)
     }
 
     /// See [`MassTree::first`].
-    pub fn first(&self) -> Option<(K::Owned, &V)> {
+    pub fn first(&self) -> Option<(K::Owned, S::Ref<'_>)> {
         self.map.first(&self.guard)
     }
 
     /// See [`MassTree::last`].
-    pub fn last(&self) -> Option<(K::Owned, &V)> {
+    pub fn last(&self) -> Option<(K::Owned, S::Ref<'_>)> {
         self.map.last(&self.guard)
     }
 
     /// See [`MassTree::pop_first`].
-    pub fn pop_first(&self) -> Option<(K::Owned, &V)> {
+    pub fn pop_first(&self) -> Option<(K::Owned, S::Ref<'_>)> {
         self.map.pop_first(&self.guard)
     }
 
     /// See [`MassTree::pop_last`].
-    pub fn pop_last(&self) -> Option<(K::Owned, &V)> {
+    pub fn pop_last(&self) -> Option<(K::Owned, S::Ref<'_>)> {
         self.map.pop_last(&self.guard)
     }
 
@@ -161,14 +171,19 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
 }
 
 /// Prints the map's contents like `BTreeMap`.
-impl<K, V, R> core::fmt::Debug for MapRef<'_, K, V, R>
+impl<K, V, R, S> core::fmt::Debug for MapRef<'_, K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: core::fmt::Debug,
     V: core::fmt::Debug,
     R: Reclaim,
+    S: ValueSlot<V>,
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        let mut map = f.debug_map();
+        for (key, value) in self.iter() {
+            map.entry(&key, S::as_value(&value));
+        }
+        map.finish()
     }
 }

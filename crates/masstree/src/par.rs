@@ -6,7 +6,7 @@ use crate::{MapRef, MassTree};
 use core::marker::PhantomData;
 use core::ops::{Bound, RangeBounds};
 use masstree_core::scan::KeyBound;
-use masstree_core::{PinnedScope, RawTree, Reclaim, ScopedScan};
+use masstree_core::{Boxed, PinnedScope, RawTree, Reclaim, ScopedScan, ValueSlot};
 use masstree_key::codec::{Key, Query, encode_to_vec};
 use rayon::iter::plumbing::UnindexedConsumer;
 use rayon::iter::{FromParallelIterator, IntoParallelIterator, ParallelExtend, ParallelIterator};
@@ -25,12 +25,13 @@ const PIECES_PER_THREAD: usize = 8;
 /// assert_eq!(map.len(), 10_000);
 /// assert_eq!(map.pin().get(12), Some(&144));
 /// ```
-impl<K, Q, V, R> FromParallelIterator<(Q, V)> for MassTree<K, V, R>
+impl<K, Q, V, R, S> FromParallelIterator<(Q, V)> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
     Q: Query<K> + Send,
     V: Send + Sync,
     R: Reclaim,
+    S: ValueSlot<V>,
 {
     fn from_par_iter<I: IntoParallelIterator<Item = (Q, V)>>(iter: I) -> Self {
         let mut map = Self::with_reclaimer();
@@ -41,12 +42,13 @@ where
 
 /// Inserts every pair from many threads at once (later pairs for the same key win in no
 /// particular order, as with concurrent inserts).
-impl<K, Q, V, R> ParallelExtend<(Q, V)> for MassTree<K, V, R>
+impl<K, Q, V, R, S> ParallelExtend<(Q, V)> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
     Q: Query<K> + Send,
     V: Send + Sync,
     R: Reclaim,
+    S: ValueSlot<V>,
 {
     fn par_extend<I: IntoParallelIterator<Item = (Q, V)>>(&mut self, iter: I) {
         let map = &*self;
@@ -59,7 +61,7 @@ where
     }
 }
 
-impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
+impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// A parallel iterator over the keys in `range` with their values, for rayon: the key
     /// space is cut at the separators of the tree's top levels into several pieces per
     /// thread, each scanned by one worker. Reductions that keep order (`collect`) see the
@@ -78,7 +80,11 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     /// let keys: Vec<u32> = m.par_iter().map(|(k, _)| k).collect();
     /// assert!(keys.iter().copied().eq(0..50_000));
     /// ```
-    pub fn par_range<'g, Q, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> ParRange<'g, K, V, R>
+    pub fn par_range<'g, Q, B>(
+        &'g self,
+        range: B,
+        guard: &'g R::Guard<'_>,
+    ) -> ParRange<'g, K, V, R, S>
     where
         Q: ?Sized + Query<K>,
         B: RangeBounds<Q>,
@@ -89,14 +95,14 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     }
 
     /// A parallel iterator over every key (see [`MassTree::par_range`]).
-    pub fn par_iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> ParRange<'g, K, V, R> {
+    pub fn par_iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> ParRange<'g, K, V, R, S> {
         self.par_range::<K, _>(.., guard)
     }
 }
 
-impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
+impl<'m, K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MapRef<'m, K, V, R, S> {
     /// See [`MassTree::par_range`].
-    pub fn par_range<Q, B>(&self, range: B) -> ParRange<'_, K, V, R>
+    pub fn par_range<Q, B>(&self, range: B) -> ParRange<'_, K, V, R, S>
     where
         Q: ?Sized + Query<K>,
         B: RangeBounds<Q>,
@@ -105,7 +111,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
     }
 
     /// See [`MassTree::par_iter`].
-    pub fn par_iter(&self) -> ParRange<'_, K, V, R> {
+    pub fn par_iter(&self) -> ParRange<'_, K, V, R, S> {
         self.map().par_iter(self.guard())
     }
 }
@@ -113,16 +119,16 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim> MapRef<'m, K, V, R> {
 /// A rayon parallel iterator over a key range, from [`MassTree::par_range`] or
 /// [`MassTree::par_iter`]; items are `(K::Owned, &V)`, valid while the guard it was made with
 /// lives.
-pub struct ParRange<'g, K: ?Sized, V, R: Reclaim> {
-    tree: &'g RawTree<V, R>,
+pub struct ParRange<'g, K: ?Sized, V, R: Reclaim, S: ValueSlot<V> = Boxed> {
+    tree: &'g RawTree<V, R, S>,
     scope: PinnedScope<'g>,
     pieces: Vec<(KeyBound, KeyBound)>,
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, K: ?Sized, V, R: Reclaim> ParRange<'g, K, V, R> {
+impl<'g, K: ?Sized, V, R: Reclaim, S: ValueSlot<V>> ParRange<'g, K, V, R, S> {
     fn new(
-        tree: &'g RawTree<V, R>,
+        tree: &'g RawTree<V, R, S>,
         scope: PinnedScope<'g>,
         guard: &R::Guard<'_>,
         start: Bound<Vec<u8>>,
@@ -161,20 +167,22 @@ impl<'g, K: ?Sized, V, R: Reclaim> ParRange<'g, K, V, R> {
     }
 }
 
-impl<'g, K, V, R> ParallelIterator for ParRange<'g, K, V, R>
+impl<'g, K, V, R, S> ParallelIterator for ParRange<'g, K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: Send,
     V: Send + Sync,
     R: Reclaim,
+    S: ValueSlot<V>,
+    S::Ref<'g>: Send,
 {
-    type Item = (K::Owned, &'g V);
+    type Item = (K::Owned, S::Ref<'g>);
 
     fn drive_unindexed<C: UnindexedConsumer<Self::Item>>(self, consumer: C) -> C::Result {
         let (tree, scope) = (self.tree, self.scope);
         self.pieces
             .into_par_iter()
-            .flat_map_iter(move |(lo, hi)| Piece::<K, V, R> {
+            .flat_map_iter(move |(lo, hi)| Piece::<K, V, R, S> {
                 scan: tree.scoped_scan(scope, lo, hi),
                 _key: PhantomData,
             })
@@ -183,13 +191,13 @@ where
 }
 
 /// One piece of a parallel range, scanned by one worker.
-struct Piece<'g, K: ?Sized, V, R: Reclaim + 'g> {
-    scan: ScopedScan<'g, V, R>,
+struct Piece<'g, K: ?Sized, V: 'g, R: Reclaim + 'g, S: ValueSlot<V>> {
+    scan: ScopedScan<'g, V, R, S>,
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, K: ?Sized + Key, V, R: Reclaim> Iterator for Piece<'g, K, V, R> {
-    type Item = (K::Owned, &'g V);
+impl<'g, K: ?Sized + Key, V: 'g, R: Reclaim, S: ValueSlot<V>> Iterator for Piece<'g, K, V, R, S> {
+    type Item = (K::Owned, S::Ref<'g>);
 
     fn next(&mut self) -> Option<Self::Item> {
         let (key, value) = self.scan.next_entry()?;
@@ -197,7 +205,7 @@ impl<'g, K: ?Sized + Key, V, R: Reclaim> Iterator for Piece<'g, K, V, R> {
     }
 }
 
-impl<K: ?Sized, V, R: Reclaim> core::fmt::Debug for ParRange<'_, K, V, R> {
+impl<K: ?Sized, V, R: Reclaim, S: ValueSlot<V>> core::fmt::Debug for ParRange<'_, K, V, R, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ParRange")
             .field("pieces", &self.pieces.len())

@@ -3,7 +3,7 @@
 use core::marker::PhantomData;
 use core::ops::Bound;
 use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
-use masstree_core::{RawTree, Reclaim};
+use masstree_core::{Boxed, RawTree, Reclaim, ValueSlot};
 use masstree_key::codec::Key;
 
 /// An iterator over `(key, &value)` pairs in key order, from [`MassTree::range`],
@@ -26,18 +26,18 @@ use masstree_key::codec::Key;
 /// [`MassTree::iter`]: crate::MassTree::iter
 /// [`MassTree::prefix`]: crate::MassTree::prefix
 /// [`MapRef`]: crate::MapRef
-pub struct Range<'g, K: ?Sized, V> {
+pub struct Range<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
     /// The two ends; each stops at the last key the other returned (kept in the other's key
     /// buffer), so they never cross. The back end is opened by the first `next_back` (most
     /// scans go one way only; `.rev()` leaves the front unstarted, which costs nothing).
-    front: ScanCursor<'g, V, Forward>,
-    back: Option<ScanCursor<'g, V, Reverse>>,
+    front: ScanCursor<'g, V, S, Forward>,
+    back: Option<ScanCursor<'g, V, S, Reverse>>,
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, K: ?Sized, V> Range<'g, K, V> {
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
     pub(crate) fn new<R: Reclaim>(
-        tree: &'g RawTree<V, R>,
+        tree: &'g RawTree<V, R, S>,
         guard: &'g R::Guard<'_>,
         start: Bound<Vec<u8>>,
         end: Bound<Vec<u8>>,
@@ -51,7 +51,7 @@ impl<'g, K: ?Sized, V> Range<'g, K, V> {
 
     /// The next entry from the front, key still encoded.
     #[inline]
-    pub(crate) fn next_encoded(&mut self) -> Option<(&[u8], &'g V)> {
+    pub(crate) fn next_encoded(&mut self) -> Option<(&[u8], S::Ref<'g>)> {
         let (key, value) = self.front.next_entry()?;
         if let Some(back) = &self.back
             && back.last_key().is_some_and(|b| key >= b)
@@ -64,7 +64,7 @@ impl<'g, K: ?Sized, V> Range<'g, K, V> {
 
     /// The next entry from the back, key still encoded.
     #[inline]
-    pub(crate) fn next_back_encoded(&mut self) -> Option<(&[u8], &'g V)> {
+    pub(crate) fn next_back_encoded(&mut self) -> Option<(&[u8], S::Ref<'g>)> {
         let back = self.back.get_or_insert_with(|| self.front.opposite());
         let (key, value) = back.next_entry()?;
         if self.front.last_key().is_some_and(|f| key <= f) {
@@ -88,8 +88,8 @@ pub(crate) fn decode<K: ?Sized + Key>(bytes: &[u8]) -> K::Owned {
     }
 }
 
-impl<'g, K: ?Sized + Key, V> Iterator for Range<'g, K, V> {
-    type Item = (K::Owned, &'g V);
+impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> Iterator for Range<'g, K, V, S> {
+    type Item = (K::Owned, S::Ref<'g>);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
@@ -98,7 +98,7 @@ impl<'g, K: ?Sized + Key, V> Iterator for Range<'g, K, V> {
     }
 }
 
-impl<K: ?Sized + Key, V> DoubleEndedIterator for Range<'_, K, V> {
+impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Range<'g, K, V, S> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         let (key, value) = self.next_back_encoded()?;
@@ -106,9 +106,9 @@ impl<K: ?Sized + Key, V> DoubleEndedIterator for Range<'_, K, V> {
     }
 }
 
-impl<K: ?Sized + Key, V> core::iter::FusedIterator for Range<'_, K, V> {}
+impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for Range<'g, K, V, S> {}
 
-impl<K: ?Sized, V> core::fmt::Debug for Range<'_, K, V> {
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Range<'g, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Range")
             .field("front", &self.front.last_key())

@@ -3,10 +3,10 @@
 use crate::MassTree;
 use crate::range::{Range, decode};
 use core::ops::{Bound, RangeBounds};
-use masstree_core::{Decision, Reclaim};
+use masstree_core::{Decision, Reclaim, ValueSlot};
 use masstree_key::codec::{ByteKey, Key, Query, encode_to_vec};
 
-impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
+impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// An iterator over the keys in `range`, in order, with their values.
     ///
     /// The bounds are typed like the keys (`map.range(10..20)` for integer keys,
@@ -31,7 +31,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     /// let rev: String = after_1.rev().map(|(_, v)| *v).collect();
     /// assert_eq!(rev, "dcb");
     /// ```
-    pub fn range<'g, Q, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> Range<'g, K, V>
+    pub fn range<'g, Q, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> Range<'g, K, V, S>
     where
         Q: ?Sized + Query<K>,
         B: RangeBounds<Q>,
@@ -42,7 +42,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     }
 
     /// An iterator over every key in order.
-    pub fn iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> Range<'g, K, V> {
+    pub fn iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> Range<'g, K, V, S> {
         Range::new(&self.raw, guard, Bound::Unbounded, Bound::Unbounded)
     }
 
@@ -58,7 +58,7 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     pub fn values<'g>(
         &'g self,
         guard: &'g R::Guard<'_>,
-    ) -> impl DoubleEndedIterator<Item = &'g V> + 'g {
+    ) -> impl DoubleEndedIterator<Item = S::Ref<'g>> + 'g {
         self.iter(guard).map(|(_, v)| v)
     }
 
@@ -75,7 +75,11 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     /// }
     /// assert_eq!(m.prefix("user:").count(), 2);
     /// ```
-    pub fn prefix<'g>(&'g self, prefix: impl Query<K>, guard: &'g R::Guard<'_>) -> Range<'g, K, V> {
+    pub fn prefix<'g>(
+        &'g self,
+        prefix: impl Query<K>,
+        guard: &'g R::Guard<'_>,
+    ) -> Range<'g, K, V, S> {
         let prefix = encode_to_vec::<K, _>(&prefix);
         let end = match prefix_successor(&prefix) {
             Some(e) => Bound::Excluded(e),
@@ -85,23 +89,23 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     }
 
     /// The smallest key and its value.
-    pub fn first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, &'g V)> {
+    pub fn first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
         self.iter(guard).next()
     }
 
     /// The largest key and its value.
-    pub fn last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, &'g V)> {
+    pub fn last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
         self.iter(guard).next_back()
     }
 
     /// Removes and returns the smallest key. Atomic per key: if another thread removes the key
     /// first, the next smallest is tried, so each key is popped by exactly one caller.
-    pub fn pop_first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, &'g V)> {
+    pub fn pop_first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
         self.pop(guard, Range::next_encoded)
     }
 
     /// Removes and returns the largest key, atomically per key like [`MassTree::pop_first`].
-    pub fn pop_last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, &'g V)> {
+    pub fn pop_last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
         self.pop(guard, Range::next_back_encoded)
     }
 
@@ -109,8 +113,8 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
     fn pop<'g>(
         &'g self,
         guard: &'g R::Guard<'_>,
-        end: RangeEnd<'g, K, V>,
-    ) -> Option<(K::Owned, &'g V)> {
+        end: RangeEnd<'g, K, V, S>,
+    ) -> Option<(K::Owned, S::Ref<'g>)> {
         loop {
             let mut range = self.iter(guard);
             let key = ByteKey::new(end(&mut range)?.0);
@@ -124,7 +128,8 @@ impl<K: ?Sized + Key, V, R: Reclaim> MassTree<K, V, R> {
 
 /// One end of a range, read with keys still encoded (`Range::next_encoded` or
 /// `Range::next_back_encoded`).
-type RangeEnd<'g, K, V> = for<'r> fn(&'r mut Range<'g, K, V>) -> Option<(&'r [u8], &'g V)>;
+type RangeEnd<'g, K, V, S> =
+    for<'r> fn(&'r mut Range<'g, K, V, S>) -> Option<(&'r [u8], <S as ValueSlot<V>>::Ref<'g>)>;
 
 /// The smallest byte string greater than every string starting with `prefix`, or `None` if
 /// there is none (the prefix is empty or all `0xFF`).

@@ -4,7 +4,7 @@
 use crate::MassTree;
 use core::fmt;
 use core::marker::PhantomData;
-use masstree_core::Reclaim;
+use masstree_core::{Reclaim, ValueSlot};
 use masstree_key::codec::{Key, Query};
 use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
@@ -21,19 +21,20 @@ use serde::ser::{Serialize, SerializeSeq, Serializer};
 /// let back: MassTree<str, u8> = serde_json::from_str(&json).unwrap();
 /// assert_eq!(back, map);
 /// ```
-impl<K, V, R> Serialize for MassTree<K, V, R>
+impl<K, V, R, S> Serialize for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: Serialize,
     V: Serialize,
     R: Reclaim,
+    S: ValueSlot<V>,
 {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<Ser: Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
         let guard = self.guard();
-        let entries: Vec<(K::Owned, &V)> = self.iter(&guard).collect();
+        let entries: Vec<(K::Owned, S::Ref<'_>)> = self.iter(&guard).collect();
         let mut seq = serializer.serialize_seq(Some(entries.len()))?;
-        for entry in &entries {
-            seq.serialize_element(entry)?;
+        for (key, value) in &entries {
+            seq.serialize_element(&(key, S::as_value(value)))?;
         }
         seq.end()
     }
@@ -41,12 +42,13 @@ where
 
 /// Reads a sequence of `(key, value)` pairs (in any order; key order loads fastest); a later
 /// pair for the same key wins.
-impl<'de, K, V, R> Deserialize<'de> for MassTree<K, V, R>
+impl<'de, K, V, R, S> Deserialize<'de> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: Deserialize<'de> + Query<K>,
     V: Deserialize<'de>,
     R: Reclaim,
+    S: ValueSlot<V>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_seq(MapVisitor(PhantomData))
@@ -54,19 +56,20 @@ where
 }
 
 /// Builds the map from the sequence's pairs.
-struct MapVisitor<K: ?Sized, V, R>(PhantomData<MapParts<K, V, R>>);
+struct MapVisitor<K: ?Sized, V, R, S>(PhantomData<MapParts<K, V, R, S>>);
 
 /// The types a [`MapVisitor`] builds a map of (`fn(&K)`: `K` may be unsized).
-type MapParts<K, V, R> = (fn(&K), V, R);
+type MapParts<K, V, R, S> = (fn(&K), V, R, S);
 
-impl<'de, K, V, R> Visitor<'de> for MapVisitor<K, V, R>
+impl<'de, K, V, R, S> Visitor<'de> for MapVisitor<K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: Deserialize<'de> + Query<K>,
     V: Deserialize<'de>,
     R: Reclaim,
+    S: ValueSlot<V>,
 {
-    type Value = MassTree<K, V, R>;
+    type Value = MassTree<K, V, R, S>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sequence of (key, value) pairs")

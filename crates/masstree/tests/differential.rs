@@ -1,6 +1,7 @@
 //! Random operation sequences against `BTreeMap`, over adversarial keys.
 
-use masstree::MassTree;
+use masstree::reclaim::SeizeReclaim;
+use masstree::{Boxed, Inline, MassTree, ValueSlot};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -63,42 +64,53 @@ fn config() -> ProptestConfig {
     }
 }
 
-fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let mut map = MassTree::<[u8], _>::new();
+/// A reader view of a `u32` (a `&u32` or, for inline values, a copy) as the value.
+fn own<S: ValueSlot<u32>>(view: Option<S::Ref<'_>>) -> Option<u32> {
+    view.map(|v| *S::as_value(&v))
+}
+
+/// Replays `ops` on a map storing values as `S` says and on a `BTreeMap`, comparing every
+/// answer, then checks the map's structure.
+fn run<S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let mut map = MassTree::<[u8], u32, SeizeReclaim, S>::default();
     let mut model = BTreeMap::new();
     {
         let m = map.pin();
         for op in ops {
             match op {
-                Op::Insert(k, v) => prop_assert_eq!(m.insert(&k, v).copied(), model.insert(k, v)),
-                Op::Remove(k) => prop_assert_eq!(m.remove(&k).copied(), model.remove(&k)),
-                Op::Get(k) => prop_assert_eq!(m.get(&k), model.get(&k)),
+                Op::Insert(k, v) => prop_assert_eq!(own::<S>(m.insert(&k, v)), model.insert(k, v)),
+                Op::Remove(k) => prop_assert_eq!(own::<S>(m.remove(&k)), model.remove(&k)),
+                Op::Get(k) => prop_assert_eq!(own::<S>(m.get(&k)), model.get(&k).copied()),
                 Op::Update(k) => {
                     let expect = model.get_mut(&k).map(|v| {
                         *v = v.wrapping_mul(3).wrapping_add(1);
                         *v
                     });
                     prop_assert_eq!(
-                        m.update(&k, |v| v.wrapping_mul(3).wrapping_add(1)).copied(),
+                        own::<S>(m.update(&k, |v| v.wrapping_mul(3).wrapping_add(1))),
                         expect
                     );
                 }
                 Op::GetOrInsert(k, v) => {
                     let expect = *model.entry(k.clone()).or_insert(v);
-                    prop_assert_eq!(*m.get_or_insert_with(&k, || v), expect);
+                    prop_assert_eq!(own::<S>(Some(m.get_or_insert_with(&k, || v))), Some(expect));
                 }
                 Op::CompareExchange(k, current, new) => {
                     let found = model.get(&k).copied();
                     let result = m.compare_exchange(&k, current.as_ref(), new);
                     if found == current {
-                        prop_assert_eq!(result.map(|o| o.copied()), Ok(found));
+                        prop_assert_eq!(result.map(own::<S>), Ok(found));
                         match new {
                             Some(n) => model.insert(k, n),
                             None => model.remove(&k),
                         };
                     } else {
-                        let err = result.expect_err("compare_exchange must fail on mismatch");
-                        prop_assert_eq!(err.current.copied(), found);
+                        let Err(err) = result else {
+                            return Err(TestCaseError::fail(
+                                "compare_exchange must fail on mismatch",
+                            ));
+                        };
+                        prop_assert_eq!(own::<S>(err.current), found);
                         prop_assert_eq!(err.new, new);
                     }
                 }
@@ -106,11 +118,19 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         }
         prop_assert_eq!(m.len(), model.len());
         for (k, v) in &model {
-            prop_assert_eq!(m.get(k), Some(v), "key {:?}", k);
+            prop_assert_eq!(own::<S>(m.get(k)), Some(*v), "key {:?}", k);
         }
+        let scanned: Vec<(Vec<u8>, u32)> = m
+            .iter()
+            .map(|(k, v)| (k.to_vec(), *S::as_value(&v)))
+            .collect();
+        let expected: Vec<(Vec<u8>, u32)> = model.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        prop_assert_eq!(scanned, expected);
     }
     let stats = map.check_invariants().map_err(TestCaseError::fail)?;
     prop_assert_eq!(stats.keys, model.len());
+    let drained: Vec<(Vec<u8>, u32)> = map.into_iter().map(|(k, v)| (k.to_vec(), v)).collect();
+    prop_assert_eq!(drained, model.into_iter().collect::<Vec<_>>());
     Ok(())
 }
 
@@ -120,7 +140,14 @@ proptest! {
     #[test]
     #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn matches_btreemap(ops in prop::collection::vec(op(), 0..if cfg!(miri) { 60 } else { 400 })) {
-        run(ops)?;
+        run::<Boxed>(ops)?;
+    }
+
+    /// The same with values stored inline in the leaves.
+    #[test]
+    #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
+    fn inline_values_match_btreemap(ops in prop::collection::vec(op(), 0..if cfg!(miri) { 60 } else { 400 })) {
+        run::<Inline>(ops)?;
     }
 
     /// Many inserts of keys in a narrow alphabet force splits and layers, then removals.
@@ -130,7 +157,8 @@ proptest! {
         let mut ops: Vec<Op> = keys.iter().enumerate().map(|(i, k)| Op::Insert(k.clone(), i as u32)).collect();
         ops.extend(keys.iter().step_by(2).map(|k| Op::Remove(k.clone())));
         ops.extend(keys.iter().map(|k| Op::Get(k.clone())));
-        run(ops)?;
+        run::<Boxed>(ops.clone())?;
+        run::<Inline>(ops)?;
     }
 }
 
