@@ -7,6 +7,7 @@
 //! writers ([`report`], [`svg`]).
 
 pub mod alloc_counter;
+pub mod batch;
 pub mod contenders;
 pub mod driver;
 pub mod keys;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::batch::BatchLookup;
 use crate::memory::{MEMORY_KEYS, MemoryRow};
 use crate::svg;
 
@@ -75,6 +76,8 @@ pub struct Results {
     pub memory: Vec<MemoryRow>,
     /// Keys loaded for the memory measurement.
     pub memory_keys: usize,
+    /// The pipelined batch lookup measurement (`None`: not run).
+    pub batch: Option<BatchLookup>,
 }
 
 /// The outcome of one target.
@@ -240,7 +243,30 @@ fn targets(results: &Results) -> Vec<Target> {
         ),
     ];
     out.push(memory_target(results));
+    out.push(batch_target(results));
     out
+}
+
+fn batch_target(results: &Results) -> Target {
+    let what = "pipelined batch lookup (`get_many`) >= 2x single lookups on 10M keys".to_owned();
+    let Some(b) = results.batch else {
+        return Target {
+            what,
+            met: false,
+            numbers: "not measured in this run".to_owned(),
+        };
+    };
+    Target {
+        what,
+        met: b.speedup() >= 2.0 && b.keys >= 10_000_000,
+        numbers: format!(
+            "{} keys, 8 B, 1 thread: get_many {:.2} Mops/s vs get {:.2} Mops/s ({})",
+            b.keys,
+            b.batched,
+            b.single,
+            ratio(b.speedup())
+        ),
+    }
 }
 
 fn memory_target(results: &Results) -> Target {
@@ -497,6 +523,11 @@ mod tests {
                 },
             ],
             memory_keys: 10,
+            batch: Some(BatchLookup {
+                keys: 10_000_000,
+                single: 1.0,
+                batched: 2.5,
+            }),
         }
     }
 
@@ -520,6 +551,11 @@ mod tests {
             t[5].numbers
         );
         assert!(!t[6].met && t[6].numbers.contains("congee 30.0"));
+        assert!(
+            t[7].met && t[7].numbers.contains("(2.50x)"),
+            "{}",
+            t[7].numbers
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ commands:
                --quick            ~0.3 s per cell, 200k keys (default: ~2 s, 1M keys)
                --threads <list>   thread counts, e.g. --threads 1,2,4,8 (default 1,2)
                --filter <text>    only workloads whose name or id contains it
-               --runs <n>, --seconds <s>, --keys <n>, --memory-keys <n>, --no-write
+               --runs <n>, --seconds <s>, --keys <n>, --memory-keys <n>, --batch-keys <n>, --no-write
   help       print this help
 ";
 

@@ -24,14 +24,15 @@ use masstree_benches::driver::{build, full_scans_for, preload, steady_for};
 use masstree_benches::keys::KeySet;
 use masstree_benches::report::{Context, Results, Row, chart, markdown};
 use masstree_benches::workloads::{Preload, Shape, Workload, catalogue};
-use masstree_benches::{machine, memory};
+use masstree_benches::{batch, machine, memory};
 
 /// Every contender allocates through this, so they all run on the same (system) allocator.
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
 const USAGE: &str = "usage: throughput [--quick] [--threads 1,2] [--filter SUBSTRING] \
-[--contender SUBSTRING] [--seconds S] [--keys N] [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]";
+[--contender SUBSTRING] [--seconds S] [--keys N] [--runs R] [--memory-keys N] [--batch-keys N] \
+[--out-dir DIR] [--no-write]";
 
 /// What to run.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ struct Config {
     keys: usize,
     runs: usize,
     memory_keys: usize,
+    batch_keys: usize,
     filter: Option<String>,
     contender: Option<String>,
     out_dir: PathBuf,
@@ -56,6 +58,7 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
         keys: if quick { 200_000 } else { 1_000_000 },
         runs: 3,
         memory_keys: 1_000_000,
+        batch_keys: 10_000_000,
         filter: None,
         contender: None,
         out_dir: PathBuf::from("docs"),
@@ -104,6 +107,7 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
             "--keys" => cfg.keys = number(value()?)?.max(2),
             "--runs" => cfg.runs = number(value()?)?.max(1),
             "--memory-keys" => cfg.memory_keys = number(value()?)?,
+            "--batch-keys" => cfg.batch_keys = number(value()?)?,
             "--out-dir" => cfg.out_dir = PathBuf::from(value()?),
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
@@ -257,11 +261,23 @@ fn main() -> ExitCode {
     } else {
         Vec::new()
     };
+    let batch = (cfg.batch_keys > 0).then(|| {
+        eprintln!("batch lookups (get_many vs get), {} keys", cfg.batch_keys);
+        let b = batch::measure(cfg.batch_keys, 2_000_000, cfg.runs);
+        eprintln!(
+            "  get {:.2} Mops/s, get_many {:.2} Mops/s: {:.2}x",
+            b.single,
+            b.batched,
+            b.speedup()
+        );
+        b
+    });
     let results = Results {
         contenders,
         rows,
         memory,
         memory_keys: cfg.memory_keys,
+        batch,
     };
     let ctx = Context {
         command: format!("cargo xtask bench {}", cfg.args.join(" "))
