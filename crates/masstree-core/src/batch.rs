@@ -15,7 +15,7 @@ use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use masstree_alloc::Reclaim;
 use masstree_key::KeyCursor;
-use masstree_node::{KEYLEN_LAYER, NodeHeader};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader};
 
 /// Lookups in flight together.
 const GROUP: usize = 16;
@@ -38,15 +38,25 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         );
         let mut out = Vec::with_capacity(keys.len());
         for group in keys.chunks(GROUP) {
-            self.prefetch_paths(group);
-            out.extend(group.iter().map(|k| self.get(k, guard)));
+            let leaves = self.prefetch_paths(group);
+            out.extend(group.iter().zip(leaves).map(|(k, leaf)| {
+                // SAFETY: a hint leaf was read from layer 0 by the pass just above, under
+                // `guard`, which is still pinned.
+                let hint = (!leaf.is_null()).then(|| unsafe { &*leaf });
+                // SAFETY: as above.
+                unsafe { self.get_hinted(k, hint, guard) }
+            }));
         }
         out
     }
 
     /// The hint pass: walks each key's layer-0 path one level per round across the group,
-    /// prefetching the next node of every key before any of them is read.
-    fn prefetch_paths(&self, keys: &[&[u8]]) {
+    /// prefetching the next node of every key before any of them is read. Returns the layer-0
+    /// leaf each key's walk ended at (null where it did not reach one), for the lookups to start
+    /// from instead of descending again: unvalidated, so only a hint (see
+    /// [`RawTree::get_hinted`]). The caller is pinned.
+    fn prefetch_paths(&self, keys: &[&[u8]]) -> [*const Leaf; GROUP] {
+        let mut leaves: [*const Leaf; GROUP] = [core::ptr::null(); GROUP];
         let mut nodes: [*const NodeHeader; GROUP] = [core::ptr::null(); GROUP];
         let slices: [(u64, u8); GROUP] = core::array::from_fn(|i| {
             keys.get(i).map_or((0, 0), |k| {
@@ -55,10 +65,15 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             })
         });
         let root = self.root();
+        // A stale root (it split since the tree recorded it) would lead far left of the keys:
+        // walk it for the prefetches only, and give no hints.
+        // SAFETY: the root pointer names a live node while the caller is pinned.
+        let hints = unsafe { node_ref::header(root) }.version.load().is_root();
         nodes[..keys.len()].fill(root);
         for _ in 0..MAX_HEIGHT {
             let mut descending = false;
-            for (node, &(ikey, keylen)) in nodes.iter_mut().zip(&slices).take(keys.len()) {
+            let walks = nodes.iter_mut().zip(&slices).take(keys.len());
+            for (i, (node, &(ikey, keylen))) in walks.enumerate() {
                 if node.is_null() {
                     continue;
                 }
@@ -75,6 +90,9 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                     {
                         prefetch_line(leaf.value(slot));
                     }
+                    if hints {
+                        leaves[i] = leaf;
+                    }
                     *node = core::ptr::null();
                 } else {
                     // SAFETY: as above.
@@ -89,5 +107,6 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 break;
             }
         }
+        leaves
     }
 }

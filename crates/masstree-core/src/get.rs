@@ -6,7 +6,7 @@ use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use masstree_alloc::Reclaim;
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
-use masstree_node::{KEYLEN_LAYER, Suffix};
+use masstree_node::{KEYLEN_LAYER, Leaf, Suffix};
 
 /// What a validated read of one leaf found.
 enum Lookup {
@@ -19,7 +19,26 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// The value of `key`, if present.
     ///
     /// Linearizes at the last version check of the leaf that holds (or would hold) the key.
+    #[inline]
     pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<S::Ref<'g>> {
+        // SAFETY: no hint.
+        unsafe { self.get_hinted(key, None, guard) }
+    }
+
+    /// [`RawTree::get`], starting at `hint` instead of descending layer 0 when `hint` can
+    /// serve: a leaf not unlinked whose range starts at or below the key's first slice (then
+    /// B-link moves to the right find the leaf that holds it, as after any failed validation).
+    /// Otherwise, and in deeper layers, it descends as usual.
+    ///
+    /// # Safety
+    ///
+    /// `hint`, if any, is a leaf of this tree's layer 0 read while `guard` was pinned.
+    pub(crate) unsafe fn get_hinted<'g>(
+        &'g self,
+        key: &[u8],
+        mut hint: Option<&'g Leaf>,
+        guard: &'g R::Guard<'_>,
+    ) -> Option<S::Ref<'g>> {
         assert!(
             self.owns_guard(guard),
             "masstree: a guard of another map was passed to this map"
@@ -29,9 +48,17 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         loop {
             let ikey = cursor.ikey();
             let keylen = cursor.keylen();
-            // SAFETY: `root` is a live node (tree root or a layer pointer read under validation)
-            // and we are pinned by `guard`.
-            let Some((mut leaf, mut v)) = (unsafe { reach_leaf(root, ikey) }) else {
+            let hinted = hint.take().and_then(|h| {
+                // SAFETY: the caller's hint is a layer-0 leaf, live while we are pinned.
+                (ikey >= h.low_bound()).then(|| unsafe { advance(h, ikey) })?
+            });
+            let reached = match hinted {
+                Some(found) => Some(found),
+                // SAFETY: `root` is a live node (tree root or a layer pointer read under
+                // validation) and we are pinned by `guard`.
+                None => unsafe { reach_leaf(root, ikey) },
+            };
+            let Some((mut leaf, mut v)) = reached else {
                 // The layer was removed: start over from layer 0.
                 cursor = KeyCursor::new(key);
                 root = self.root();
