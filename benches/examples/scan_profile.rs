@@ -1,17 +1,28 @@
 //! A fixed amount of scan work for `valgrind --tool=callgrind` (instruction counts):
 //! `cargo build --release -p masstree-benches --example scan_profile` then
 //! `valgrind --tool=callgrind target/release/examples/scan_profile [fwd|rev|full|get]`.
+//! The maps are `InlineMassTree`s (the benchmarks' configuration); `BOXED=1` in the environment
+//! makes them `MassTree`s with boxed values.
 
-use masstree::MassTree;
+use masstree::reclaim::SeizeReclaim;
+use masstree::{Boxed, Inline, MassTree, ValueSlot};
 use std::hint::black_box;
 use std::ops::Bound::{Included, Unbounded};
 
 fn main() {
+    if std::env::var_os("BOXED").is_some() {
+        run::<Boxed>();
+    } else {
+        run::<Inline>();
+    }
+}
+
+fn run<S: ValueSlot<u64>>() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "fwd".to_owned());
     let keys: Vec<[u8; 8]> = (0..200_000u64)
         .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes())
         .collect();
-    let map: MassTree<[u8], u64> = MassTree::new();
+    let map = MassTree::<[u8], u64, SeizeReclaim, S>::default();
     {
         let m = map.pin();
         for (i, k) in keys.iter().enumerate() {
@@ -26,8 +37,9 @@ fn main() {
             for k in keys.iter().take(scans) {
                 sum += m
                     .range::<[u8], _>((Included(&k[..]), Unbounded))
+                    .values()
                     .take(100)
-                    .map(|(_, v)| *v)
+                    .map(|v| *S::as_value(&v))
                     .sum::<u64>();
             }
         }
@@ -35,9 +47,10 @@ fn main() {
             for k in keys.iter().take(scans) {
                 sum += m
                     .range::<[u8], _>((Unbounded, Included(&k[..])))
+                    .values()
                     .rev()
                     .take(100)
-                    .map(|(_, v)| *v)
+                    .map(|v| *S::as_value(&v))
                     .sum::<u64>();
             }
         }
@@ -47,13 +60,13 @@ fn main() {
                 .and_then(|r| r.parse().ok())
                 .unwrap_or(10);
             for _ in 0..rounds {
-                sum += m.iter().map(|(_, v)| *v).sum::<u64>();
+                sum += m.iter().map(|(_, v)| *S::as_value(&v)).sum::<u64>();
             }
         }
         "load" => {}
         "shape" => {
             for len in [8usize, 32] {
-                let mut big: MassTree<[u8], u64> = MassTree::new();
+                let mut big = MassTree::<[u8], u64, SeizeReclaim, S>::default();
                 {
                     let b = big.pin();
                     let mut x = 0x1234_5678_9abc_def0u64;
@@ -73,7 +86,7 @@ fn main() {
             }
         }
         "seq" => {
-            let seq: MassTree<[u8], u64> = MassTree::new();
+            let seq = MassTree::<[u8], u64, SeizeReclaim, S>::default();
             let s = seq.pin();
             for i in 0..1_000_000u64 {
                 s.insert(&i.to_be_bytes()[..], i);
@@ -82,7 +95,7 @@ fn main() {
         }
         _ => {
             for k in keys.iter().take(200_000) {
-                sum += *m.get(&k[..]).unwrap_or(&0);
+                sum += m.get(&k[..]).map_or(0, |v| *S::as_value(&v));
             }
         }
     }

@@ -10,7 +10,9 @@
 //! otherwise a blind overwrite (masstree 0.9.5: `insert_value_with_guard`, which writes through
 //! for `u64`; SkipMap: `insert`; `TreeIndex`: `upsert_sync`).
 //!
-//! Scans use each map's ordered-range API: ours `MapRef::range` (and `.rev()`), masstree 0.9.5
+//! Scans use each map's ordered-range API: ours `MapRef::range(..).values()` (and `.rev()`; the
+//! scans only sum values, so ours skips decoding keys, as the others hand out references to
+//! theirs), masstree 0.9.5
 //! its visitor scans `scan_intra_leaf_batch`/`scan_rev_batch` (its fastest; its iterator copies
 //! every key into a `Vec`), `TreeIndex::range`, `SkipMap::range`, `BTreeMap::range` under the
 //! read lock (or the mutex), and congee `range` (forward only, into a caller's buffer, filled in
@@ -179,13 +181,15 @@ impl<S: ValueSlot<u64>> Contender for masstree::MassTree<[u8], u64, SeizeReclaim
     #[inline]
     fn scan(&self, s: &Self::Session<'_>, from: Option<&[u8]>, n: usize) -> Option<Scanned> {
         let range = s.range::<[u8], _>((from_bound(from), Unbounded));
-        Some(Scanned::of(range.take(n).map(|(_, v)| *S::as_value(&v))))
+        Some(Scanned::of(
+            range.values().take(n).map(|v| *S::as_value(&v)),
+        ))
     }
     #[inline]
     fn scan_rev(&self, s: &Self::Session<'_>, from: Option<&[u8]>, n: usize) -> Option<Scanned> {
         let range = s.range::<[u8], _>((Unbounded, from_bound(from)));
         Some(Scanned::of(
-            range.rev().take(n).map(|(_, v)| *S::as_value(&v)),
+            range.values().rev().take(n).map(|v| *S::as_value(&v)),
         ))
     }
 }

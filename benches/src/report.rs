@@ -454,8 +454,9 @@ const METHOD: &str = "
 - Memory per key: bytes requested from the allocator by a map holding the keys, divided by the
   key count; the key set itself is allocated before counting starts. Maps that copy keys pay for
   their copies; allocator per-block overhead is not included.
-- Scans use each map's ordered-range API from a start key: ours `MapRef::range` (`.rev()` for
-  reverse), masstree 0.9.5 `scan_intra_leaf_batch`/`scan_rev_batch` (its fastest scans: visitor
+- Scans use each map's ordered-range API from a start key: ours `MapRef::range(..).values()`
+  (`.rev()` for reverse; the scans only sum values, so ours does not decode keys, as the other
+  maps hand out references to theirs), masstree 0.9.5 `scan_intra_leaf_batch`/`scan_rev_batch` (its fastest scans: visitor
   callbacks; its iterator copies each key into a `Vec`), `TreeIndex::range`, `SkipMap::range`,
   `BTreeMap::range` under the read lock or the mutex, congee `range` (ascending only, copied into
   a buffer: n/a for reverse scans). Each scan sums the values it reads. masstree 0.9.5 is n/a

@@ -293,7 +293,23 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     past_start: bool,
     emitted: bool,
     done: bool,
+    /// The last entry returned by [`ScanCursor::next_value`], whose key is not written into
+    /// `key` until someone asks for it ([`ScanCursor::last_key`] or the next keyed step).
+    pending: Option<PendingKey>,
+    /// The end bound's first slice, when every key whose first slice lies strictly before it
+    /// (in scan order) is inside the range: lets [`ScanCursor::next_value`] check layer-0
+    /// entries against the end without building their keys. `None` for an unbounded end.
+    end_slice: Option<u64>,
     _marker: PhantomData<(&'g V, S, D)>,
+}
+
+/// A returned entry's key, not yet written into the cursor's key buffer.
+#[derive(Clone, Copy)]
+struct PendingKey {
+    depth: usize,
+    ikey: u64,
+    keylen: u8,
+    suffix: *const SuffixRaw,
 }
 
 impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
@@ -333,6 +349,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             }
             _ => false,
         };
+        let end_slice = end.key().map(ikey_of);
         Self {
             root,
             frames: Vec::new(),
@@ -343,6 +360,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             past_start: false,
             emitted: false,
             done: empty,
+            pending: None,
+            end_slice,
             _marker: PhantomData,
         }
     }
@@ -357,8 +376,96 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// The last key returned, or `None` before the first. Once the cursor has ended, a key at
     /// or beyond the end of its range (enough to stop the other end of a double-ended
     /// iterator, which is what it is for).
-    pub fn last_key(&self) -> Option<&[u8]> {
+    pub fn last_key(&mut self) -> Option<&[u8]> {
+        self.write_pending_key();
         self.emitted.then(|| self.key.as_bytes())
+    }
+
+    /// [`ScanCursor::last_key`] for a shared borrow: `None` as well when the last key returned
+    /// by [`ScanCursor::next_value`] was not written out yet (for `Debug` output).
+    pub fn last_key_written(&self) -> Option<&[u8]> {
+        (self.emitted && self.pending.is_none()).then(|| self.key.as_bytes())
+    }
+
+    /// Writes the key of the last [`ScanCursor::next_value`] entry into the key buffer.
+    #[inline]
+    fn write_pending_key(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.key
+                .set_slice(p.depth, p.ikey, usize::from(p.keylen.min(8)));
+            if p.keylen == KEYLEN_SUFFIX {
+                // SAFETY: the suffix was in a validated snapshot while the cursor's guard is
+                // pinned; suffixes are immutable and freed only through the reclaimer.
+                self.key.push_bytes(unsafe { Suffix::bytes_of(p.suffix) });
+            }
+        }
+    }
+
+    /// The next value in scan order, or `None` at the end of the range: [`next_entry`] for a
+    /// caller that does not need the key. A key that ends in the current layer and lies before
+    /// the end bound by its first slice alone is not written out at all (it is written on
+    /// demand by [`ScanCursor::last_key`]); everything else takes the keyed path.
+    ///
+    /// [`next_entry`]: ScanCursor::next_entry
+    #[inline]
+    pub fn next_value(&mut self) -> Option<S::Ref<'g>> {
+        let value = match self.step_unkeyed() {
+            Some(value) => value,
+            None => self.next_raw()?.1,
+        };
+        // SAFETY: `value` came from a validated snapshot of a live slot while the guard
+        // (`'g`) is pinned; values are released only through the reclaimer.
+        Some(unsafe { S::view(value) })
+    }
+
+    /// The fast path of [`ScanCursor::next_value`]: [`ScanCursor::step_plain`] without writing
+    /// the key, for entries that need no start or end check by key. `None` (taking nothing)
+    /// when the keyed path must run.
+    #[inline]
+    fn step_unkeyed(&mut self) -> Option<*mut ()> {
+        if self.done || !self.past_start {
+            return None;
+        }
+        let depth = self.frames.len().checked_sub(1)?;
+        let frame = self.frames.last_mut()?;
+        let len = frame.snapshot.entries.len();
+        if !frame.located || frame.checking || frame.index >= len {
+            return None;
+        }
+        let i = if D::FORWARD {
+            frame.index
+        } else {
+            len - 1 - frame.index
+        };
+        let entry = frame.snapshot.entries[i];
+        let ends_here =
+            entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix.is_null());
+        // Strictly before the end's first slice (zero-padded, big-endian) means strictly
+        // before the end key, whatever the rest of either key (a layer-0 slice is the key's
+        // first 8 bytes).
+        let before_end = match self.end_slice {
+            None => true,
+            Some(end) => {
+                depth == 0
+                    && if D::FORWARD {
+                        entry.ikey < end
+                    } else {
+                        entry.ikey > end
+                    }
+            }
+        };
+        if !ends_here || !before_end {
+            return None;
+        }
+        frame.index += 1;
+        self.pending = Some(PendingKey {
+            depth,
+            ikey: entry.ikey,
+            keylen: entry.keylen,
+            suffix: entry.suffix,
+        });
+        self.emitted = true;
+        Some(entry.value)
     }
 
     /// Whether the cursor has ended.
@@ -383,6 +490,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// The next key and the value word as stored in its slot (from `S::into_word`).
     #[inline]
     pub(crate) fn next_raw(&mut self) -> Option<(&[u8], *mut ())> {
+        // The keyed path reads and compares `key`, and `last_key` must stay right if it ends.
+        self.write_pending_key();
         loop {
             if self.done {
                 return None;

@@ -91,7 +91,7 @@ pub use map::{CompareExchangeError, MassTree};
 pub use map_ref::MapRef;
 #[cfg(feature = "rayon")]
 pub use par::ParRange;
-pub use range::Range;
+pub use range::{Range, RangeValues};
 
 pub use masstree_core::{Boxed, Inline, ValueSlot};
 

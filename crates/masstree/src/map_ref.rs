@@ -1,7 +1,7 @@
 //! `MapRef`: a map with a pinned guard, whose methods need no guard argument.
 
 use crate::map::{CompareExchangeError, MassTree};
-use crate::range::Range;
+use crate::range::{Range, RangeValues};
 use core::ops::RangeBounds;
 use masstree_core::{Boxed, Reclaim, ValueSlot};
 use masstree_key::codec::{Key, Query};
@@ -118,7 +118,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MapRef<'m, K, V, R, S>
     }
 
     /// See [`MassTree::values`].
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = S::Ref<'_>> + '_ {
+    pub fn values(&self) -> RangeValues<'_, K, V, S> {
         self.map.values(&self.guard)
     }
 

@@ -53,13 +53,23 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
     #[inline]
     pub(crate) fn next_encoded(&mut self) -> Option<(&[u8], S::Ref<'g>)> {
         let (key, value) = self.front.next_entry()?;
-        if let Some(back) = &self.back
+        if let Some(back) = &mut self.back
             && back.last_key().is_some_and(|b| key >= b)
         {
             self.front.finish();
             return None;
         }
         Some((self.front.last_key()?, value))
+    }
+
+    /// The next value from the front, its key not decoded (nor built, where it need not be).
+    #[inline]
+    fn next_value(&mut self) -> Option<S::Ref<'g>> {
+        if self.back.is_some() {
+            // The ends must compare keys so as not to cross.
+            return self.next_encoded().map(|(_, value)| value);
+        }
+        self.front.next_value()
     }
 
     /// The next entry from the back, key still encoded.
@@ -76,6 +86,55 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
 }
 
 /// Decodes a key the map stored.
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
+    /// The values of the range only, in the same order: the keys are not decoded, which makes
+    /// a scan that only reads values (sums, counts, copies) faster.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u32, u64> = (0..100u32).map(|i| (i, u64::from(i))).collect();
+    /// let m = map.pin();
+    /// let sum: u64 = m.range(10..20).values().sum();
+    /// assert_eq!(sum, (10..20).sum());
+    /// assert_eq!(m.range(10..20).values().next_back(), Some(&19));
+    /// ```
+    pub fn values(self) -> RangeValues<'g, K, V, S> {
+        RangeValues { range: self }
+    }
+}
+
+/// The values of a [`Range`], without its keys: from [`Range::values`] or
+/// [`MassTree::values`](crate::MassTree::values). Double-ended, with the guarantees of
+/// [`Range`].
+pub struct RangeValues<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
+    range: Range<'g, K, V, S>,
+}
+
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for RangeValues<'g, K, V, S> {
+    type Item = S::Ref<'g>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.range.next_value()
+    }
+}
+
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for RangeValues<'g, K, V, S> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.range.next_back_encoded().map(|(_, value)| value)
+    }
+}
+
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for RangeValues<'g, K, V, S> {}
+
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for RangeValues<'g, K, V, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("RangeValues").field(&self.range).finish()
+    }
+}
+
 #[inline]
 pub(crate) fn decode<K: ?Sized + Key>(bytes: &[u8]) -> K::Owned {
     match K::decode_key(bytes) {
@@ -111,8 +170,11 @@ impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for 
 impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Range<'g, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Range")
-            .field("front", &self.front.last_key())
-            .field("back", &self.back.as_ref().and_then(ScanCursor::last_key))
+            .field("front", &self.front.last_key_written())
+            .field(
+                "back",
+                &self.back.as_ref().and_then(ScanCursor::last_key_written),
+            )
             .finish_non_exhaustive()
     }
 }

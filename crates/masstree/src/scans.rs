@@ -1,7 +1,7 @@
 //! The ordered reads of `MassTree`: ranges, full iteration, prefixes, first/last and pops.
 
 use crate::MassTree;
-use crate::range::{Range, decode};
+use crate::range::{Range, RangeValues, decode};
 use core::ops::{Bound, RangeBounds};
 use masstree_core::{Decision, Reclaim, ValueSlot};
 use masstree_key::codec::{ByteKey, Key, Query, encode_to_vec};
@@ -54,12 +54,9 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
         self.iter(guard).map(|(k, _)| k)
     }
 
-    /// An iterator over the values in key order.
-    pub fn values<'g>(
-        &'g self,
-        guard: &'g R::Guard<'_>,
-    ) -> impl DoubleEndedIterator<Item = S::Ref<'g>> + 'g {
-        self.iter(guard).map(|(_, v)| v)
+    /// An iterator over the values in key order (keys are not decoded).
+    pub fn values<'g>(&'g self, guard: &'g R::Guard<'_>) -> RangeValues<'g, K, V, S> {
+        self.iter(guard).values()
     }
 
     /// An iterator over the keys whose encoding starts with `prefix`'s, in order: for byte

@@ -74,6 +74,7 @@ proptest! {
         start in bound(),
         end in bound(),
         drive in pattern(),
+        drive_values in pattern(),
     ) {
         let map = MassTree::<[u8], _>::new();
         let mut model = BTreeMap::new();
@@ -116,6 +117,33 @@ proptest! {
                 (ours.next_back(), theirs.next_back())
             };
             prop_assert_eq!(a.map(|(k, v)| (k.into_vec(), *v)), b.map(|(k, v)| (k.clone(), *v)));
+        }
+
+        // Values only (keys not built on the fast path): forward, reverse and mixed, where the
+        // back end must still stop at the front's last key.
+        let values: Vec<u32> = m
+            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .values()
+            .copied()
+            .collect();
+        let want_values: Vec<u32> = want.iter().map(|(_, v)| *v).collect();
+        prop_assert_eq!(&values, &want_values);
+        let values_rev: Vec<u32> = m
+            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .values()
+            .rev()
+            .copied()
+            .collect();
+        prop_assert_eq!(values_rev, want_values.iter().rev().copied().collect::<Vec<_>>());
+        let mut ours = m.range::<[u8], _>((as_slices(&start), as_slices(&end))).values();
+        let mut theirs = want_values.iter();
+        for front in drive_values {
+            let (a, b) = if front {
+                (ours.next(), theirs.next())
+            } else {
+                (ours.next_back(), theirs.next_back())
+            };
+            prop_assert_eq!(a, b);
         }
     }
 
@@ -190,4 +218,32 @@ fn debug_prints_like_btreemap() {
     map.pin().insert(b"b", 2);
     map.pin().insert(b"a", 1);
     assert_eq!(format!("{map:?}"), r#"{"a": 1, "b": 2}"#);
+}
+
+/// `values()` skips building keys on its fast path; when the back end opens after the front has
+/// run that way, the two ends must still meet exactly (every value once), over many leaves and
+/// with bounded and unbounded ends.
+#[test]
+fn values_only_ends_meet_exactly() {
+    let n: u32 = if cfg!(miri) { 60 } else { 1_000 };
+    let map: MassTree<u32, u32> = (0..n).map(|i| (i, i)).collect();
+    let m = map.pin();
+    for front in [0, 1, 2, 15, 16, 17, n / 2, n - 1, n] {
+        for (lo, hi) in [(0, n), (3, n - 3), (n / 3, n / 2)] {
+            let mut it = m.range(lo..hi).values();
+            let mut got: Vec<u32> = it.by_ref().take(front as usize).copied().collect();
+            let mut back: Vec<u32> = it.by_ref().rev().copied().collect();
+            back.reverse();
+            got.extend(back);
+            assert_eq!(
+                got,
+                (lo..hi).collect::<Vec<_>>(),
+                "front {front}, {lo}..{hi}"
+            );
+        }
+        let mut it = m.values();
+        let mut got: Vec<u32> = it.by_ref().take(front as usize).copied().collect();
+        got.extend(it.rev().copied().collect::<Vec<_>>().into_iter().rev());
+        assert_eq!(got, (0..n).collect::<Vec<_>>(), "front {front}, full");
+    }
 }
