@@ -6,7 +6,7 @@
 
 use loom::sync::Arc;
 use loom::thread;
-use masstree_core::{Decision, DeferredReclaim, RawTree};
+use masstree_core::{Boxed, Decision, DeferredReclaim, RawTree};
 
 type Tree = RawTree<u64, DeferredReclaim>;
 
