@@ -116,29 +116,31 @@ impl Snapshot {
             self.low_bound = leaf.low_bound();
             for slot in perm.iter() {
                 let keylen = leaf.keylen(slot);
-                self.entries.push(Entry {
+                let value = leaf.value(slot);
+                // The values (boxed ones: scattered allocations) and suffixes are read next,
+                // one per key: start their cache misses now so they overlap instead of queueing
+                // one after another. Before validation: a prefetch is only a hint, never a read.
+                let suffix = if keylen == KEYLEN_SUFFIX {
+                    let suffix = leaf.suffix(slot);
+                    crate::prefetch::prefetch_line(suffix);
+                    suffix
+                } else {
+                    core::ptr::null()
+                };
+                if self.prefetch_values && keylen != KEYLEN_LAYER {
+                    crate::prefetch::prefetch_line(value);
+                }
+                let entry = Entry {
                     ikey: leaf.ikey(slot),
                     keylen,
-                    value: leaf.value(slot),
-                    suffix: if keylen == KEYLEN_SUFFIX {
-                        leaf.suffix(slot)
-                    } else {
-                        core::ptr::null()
-                    },
-                });
+                    value,
+                    suffix,
+                };
+                // SAFETY: the entries were cleared above and a permutation lists at most
+                // `WIDTH` slots, the vector's capacity.
+                unsafe { self.entries.push_unchecked(entry) };
             }
             if !leaf.version().has_changed(v) {
-                // The values are read next, one per key, from scattered boxes: start all their
-                // cache misses now so they overlap instead of queueing one after another.
-                for entry in &self.entries {
-                    if self.prefetch_values && entry.keylen != KEYLEN_LAYER {
-                        crate::prefetch::prefetch_line(entry.value);
-                    }
-                    // Suffixes are read to build the keys: the same reasoning.
-                    if entry.keylen == KEYLEN_SUFFIX {
-                        crate::prefetch::prefetch_line(entry.suffix);
-                    }
-                }
                 return true;
             }
         }
