@@ -137,6 +137,14 @@ impl Leaf {
         self.values[s].load(Ordering::Acquire)
     }
 
+    /// The address of the per-slot suffix pointers (null if the leaf never held a suffix), for
+    /// prefetching them before the slot is known: they are a separate allocation, one cache
+    /// miss more on the way to a suffix.
+    #[inline]
+    pub fn suffix_table_addr(&self) -> *const u8 {
+        self.suffixes.load(Ordering::Relaxed).cast_const().cast()
+    }
+
     /// The suffix of slot `s`, or null. Acquire loads pair with [`Self::set_suffix`].
     #[inline]
     pub fn suffix(&self, s: usize) -> *const SuffixRaw {
