@@ -60,7 +60,7 @@ fn run<S: ValueSlot<u64>>() {
                 .and_then(|r| r.parse().ok())
                 .unwrap_or(10);
             for _ in 0..rounds {
-                sum += m.iter().map(|(_, v)| *S::as_value(&v)).sum::<u64>();
+                sum += m.values().map(|v| *S::as_value(&v)).sum::<u64>();
             }
         }
         "load" => {}
