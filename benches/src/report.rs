@@ -438,6 +438,13 @@ const METHOD: &str = "
 - One process runs every map side by side (`benches/src/bin/throughput.rs`), all on the same
   global allocator (the system allocator behind a counting wrapper that only counts during the
   memory measurement).
+- Our map runs twice. `masstree Inline` is `InlineMassTree<[u8], u64>`: `u64` values stored in
+  the leaves and read by copy, the configuration of masstree 0.9.5's default `MassTree<u64>`.
+  Every target and ratio is measured on it. `masstree Boxed` is `MassTree<[u8], u64>`: boxed
+  values read as `&u64`, what a map of any non-`Pod` value type pays.
+- The pipelined batch lookup: 10M random 8-byte keys loaded into `masstree Inline`, then 2M
+  random present keys looked up on one thread, one `get` at a time and through `get_many` in
+  groups of 16 (median of the runs, the two ways alternating).
 - Steady workloads load their keys untimed, then each thread replays its own pre-drawn trace of
   operations (so no random-number generation is timed) for a fixed time; a thread re-pins its
   guard every 256 operations. Mops/s = operations of all threads / wall time.
