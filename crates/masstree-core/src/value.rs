@@ -22,7 +22,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// [`ValueSlot::into_word`] stays valid for `'g` as long as the word is released only through
 /// [`ValueSlot::retire`] (which must defer any free until no guard that could have read the word
 /// is alive) or through [`ValueSlot::drop_word`] / [`ValueSlot::into_value`] with exclusive
-/// access.
+/// access. Further, the tree relies on these:
+/// - [`ValueSlot::view`] may run any number of times, concurrently, on the same word, and takes
+///   no ownership (a `ptr::read` of a non-`Copy` value there would drop it twice);
+/// - [`ValueSlot::into_word`] never returns a word for which [`ValueSlot::is_vacant`] is true
+///   (lookups treat such a word as absent, but scans and drops do not check);
+/// - [`ValueSlot::INLINE`] only decides whether words are prefetched as pointers.
 pub unsafe trait ValueSlot<V>: Send + Sync + 'static {
     /// What a reader gets for a value it found: `&'g V` ([`Boxed`]) or a copy ([`Inline`]).
     type Ref<'g>: Copy
