@@ -409,7 +409,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// demand by [`ScanCursor::last_key`]); everything else takes the keyed path.
     ///
     /// [`next_entry`]: ScanCursor::next_entry
-    #[inline]
+    #[inline(always)]
     pub fn next_value(&mut self) -> Option<S::Ref<'g>> {
         let value = match self.step_unkeyed() {
             Some(value) => value,
@@ -423,7 +423,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// The fast path of [`ScanCursor::next_value`]: [`ScanCursor::step_plain`] without writing
     /// the key, for entries that need no start or end check by key. `None` (taking nothing)
     /// when the keyed path must run.
-    #[inline]
+    #[inline(always)]
     fn step_unkeyed(&mut self) -> Option<*mut ()> {
         if self.done || !self.past_start {
             return None;

@@ -63,7 +63,7 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
     }
 
     /// The next value from the front, its key not decoded (nor built, where it need not be).
-    #[inline]
+    #[inline(always)]
     fn next_value(&mut self) -> Option<S::Ref<'g>> {
         if self.back.is_some() {
             // The ends must compare keys so as not to cross.
@@ -114,7 +114,7 @@ pub struct RangeValues<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
 impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for RangeValues<'g, K, V, S> {
     type Item = S::Ref<'g>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         self.range.next_value()
     }
