@@ -428,20 +428,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if self.done || !self.past_start {
             return None;
         }
-        let depth = self.frames.len().checked_sub(1)?;
-        let frame = self.frames.last_mut()?;
-        let len = frame.snapshot.entries.len();
-        if !frame.located || frame.checking || frame.index >= len {
-            return None;
-        }
-        let i = if D::FORWARD {
-            frame.index
-        } else {
-            len - 1 - frame.index
-        };
-        let entry = frame.snapshot.entries[i];
-        let ends_here =
-            entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix.is_null());
+        let (depth, entry) = self.peek_plain()?;
         // Strictly before the end's first slice (zero-padded, big-endian) means strictly
         // before the end key, whatever the rest of either key (a layer-0 slice is the key's
         // first 8 bytes).
@@ -456,10 +443,10 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                     }
             }
         };
-        if !ends_here || !before_end {
+        if !before_end {
             return None;
         }
-        frame.index += 1;
+        self.take_plain();
         self.pending = Some(PendingKey {
             depth,
             ikey: entry.ikey,
@@ -518,13 +505,13 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         }
     }
 
-    /// The common case of [`ScanCursor::step`], small enough to inline: the current
-    /// snapshot's next entry, if it is a key that ends in this layer (in its slice or with a
-    /// suffix) and the snapshot needs no more position checks. `None` (taking nothing) when `step` must run.
-    #[inline]
-    fn step_plain(&mut self) -> Option<*mut ()> {
+    /// The current snapshot's next entry and its layer's depth, if it is a key that ends in
+    /// this layer (in its slice or with a suffix) and the snapshot needs no more position
+    /// checks: the entries the inlined fast paths take ([`ScanCursor::take_plain`] takes it).
+    #[inline(always)]
+    fn peek_plain(&self) -> Option<(usize, Entry)> {
         let depth = self.frames.len().checked_sub(1)?;
-        let frame = self.frames.last_mut()?;
+        let frame = self.frames.last()?;
         let len = frame.snapshot.entries.len();
         if !frame.located || frame.checking || frame.index >= len {
             return None;
@@ -535,21 +522,35 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             len - 1 - frame.index
         };
         let entry = frame.snapshot.entries[i];
-        match entry.keylen {
-            0..=8 => {
-                frame.index += 1;
-                self.key
-                    .set_slice(depth, entry.ikey, usize::from(entry.keylen));
-            }
-            KEYLEN_SUFFIX if !entry.suffix.is_null() => {
-                frame.index += 1;
-                self.key.set_slice(depth, entry.ikey, 8);
-                // SAFETY: the suffix was in a validated snapshot while we are pinned;
-                // suffixes are immutable and freed only through the reclaimer.
-                self.key
-                    .push_bytes(unsafe { Suffix::bytes_of(entry.suffix) });
-            }
-            _ => return None,
+        let ends_here =
+            entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix.is_null());
+        ends_here.then_some((depth, entry))
+    }
+
+    /// Moves past the entry [`ScanCursor::peek_plain`] returned.
+    #[inline(always)]
+    fn take_plain(&mut self) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.index += 1;
+        }
+    }
+
+    /// The common case of [`ScanCursor::step`], small enough to inline: the entry of
+    /// [`ScanCursor::peek_plain`], its key written. `None` (taking nothing) when `step` must
+    /// run.
+    #[inline]
+    fn step_plain(&mut self) -> Option<*mut ()> {
+        let (depth, entry) = self.peek_plain()?;
+        self.take_plain();
+        if entry.keylen <= 8 {
+            self.key
+                .set_slice(depth, entry.ikey, usize::from(entry.keylen));
+        } else {
+            self.key.set_slice(depth, entry.ikey, 8);
+            // SAFETY: the suffix was in a validated snapshot while we are pinned; suffixes are
+            // immutable and freed only through the reclaimer.
+            self.key
+                .push_bytes(unsafe { Suffix::bytes_of(entry.suffix) });
         }
         Some(entry.value)
     }
