@@ -70,8 +70,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                     // through the leaf's suffix table: start that miss now, while the slot is
                     // searched (a hint only; the table's two lines).
                     let table = leaf.suffix_table_addr();
-                    crate::prefetch::prefetch_line(table);
-                    crate::prefetch::prefetch_line(table.wrapping_add(64));
+                    if !table.is_null() {
+                        crate::prefetch::prefetch_line(table);
+                        crate::prefetch::prefetch_line(table.wrapping_add(64));
+                    }
                 }
                 // (class, value, suffix) of the matching slot, read before validation.
                 let slot = match search(leaf, leaf.permutation(), ikey, keylen) {

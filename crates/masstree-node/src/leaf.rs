@@ -142,6 +142,8 @@ impl Leaf {
     /// miss more on the way to a suffix.
     #[inline]
     pub fn suffix_table_addr(&self) -> *const u8 {
+        // Relaxed: the address is only prefetched, never dereferenced; `suffix` reads the
+        // table with acquire.
         self.suffixes.load(Ordering::Relaxed).cast_const().cast()
     }
 
