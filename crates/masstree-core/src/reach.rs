@@ -68,10 +68,11 @@ pub(crate) unsafe fn reach_leaf<'g>(
                 v = cv;
                 continue;
             }
-            if inode.version().has_split(v) {
-                continue 'restart;
-            }
-            v = inode.version().stable();
+            // The internode changed under us. The version cannot tell an insert from a split
+            // (one counter counts both, so it never repeats; see `masstree_node::version`),
+            // and after a split this node may no longer hold `ikey`: descend again. Internode
+            // changes come only from child splits and unlinks, so this is rare.
+            continue 'restart;
         }
     }
 }

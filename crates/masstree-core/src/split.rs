@@ -4,7 +4,8 @@
 //! Invariant kept for readers: a node that is splitting stays locked with `SPLITTING` set until
 //! its new sibling is linked into its parent. A reader that reached the node through a parent
 //! version it validated afterwards therefore either waits out the split or sees the parent
-//! change; a reader already inside the node sees `has_split` and follows `next`.
+//! change; a reader already inside the node sees `has_changed` and follows `next` (a leaf) or
+//! restarts its descent (an internode).
 
 use crate::node_ref;
 use crate::tree::RawTree;

@@ -3,7 +3,7 @@
 //! This crate holds word-level protocols and memory layout, and no tree algorithm:
 //!
 //! - [`NodeVersion`] / [`Version`] / [`NodeLock`]: the version word of the paper (a sequence lock
-//!   with lock, inserting and splitting bits, insert and split counters, and root / leaf /
+//!   with lock, inserting and splitting bits, one 58-bit change counter, and root / leaf /
 //!   deleted flags). Readers validate with [`NodeVersion::stable`] and
 //!   [`NodeVersion::has_changed`]; writers hold a [`NodeLock`].
 //! - [`Permutation`]: the order of a leaf's 15 slots and its count in one `u64`, so an insert
@@ -30,6 +30,6 @@ pub use leaf::{KEYLEN_LAYER, Leaf};
 pub use permutation::{Permutation, WIDTH};
 pub use suffix::{Suffix, SuffixRaw};
 pub use version::{
-    DELETED, DIRTY, INSERTING, LEAF, LOCKED, NodeLock, NodeVersion, ROOT, SPLITTING, VINSERT_MASK,
-    VINSERT_UNIT, VSPLIT_MASK, VSPLIT_UNIT, Version,
+    COUNTER_MASK, COUNTER_UNIT, DELETED, DIRTY, INSERTING, LEAF, LOCKED, NodeLock, NodeVersion,
+    ROOT, SPLITTING, Version,
 };

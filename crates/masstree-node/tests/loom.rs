@@ -58,7 +58,7 @@ fn contended_lock_and_validated_read() {
         }
         assert_eq!(g.count.load(Ordering::Relaxed), 2, "lock lost an update");
         let end = g.version.stable();
-        assert_eq!(end.insert_count(), 2);
+        assert_eq!(end.change_count(), 2);
         assert!(!end.is_locked());
     });
 }
