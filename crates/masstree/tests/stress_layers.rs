@@ -202,3 +202,32 @@ fn same_slot_layer_flapping() {
     assert_eq!(stats.keys, 19, "{stats:?}");
     eprintln!("{stats:?}");
 }
+
+/// Two 1 MiB keys that differ only in their last byte: 131072 one-key layers above the layer
+/// that holds both. Removing both collapses the whole chain, in one pass: the old collapse
+/// re-descended from layer 0 for every emptied layer, O(depth^2), minutes for these keys
+/// (issue #15, bug 3; the step count is asserted in masstree-core's unit test).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn megabyte_keys_sharing_a_prefix_are_removed_with_their_layers() {
+    let map: MassTree<[u8], u64> = MassTree::new();
+    let mut a = vec![0x5au8; 1 << 20];
+    let mut b = a.clone();
+    *a.last_mut().unwrap() = 1;
+    *b.last_mut().unwrap() = 2;
+    let m = map.pin();
+    m.insert(a.clone(), 1);
+    m.insert(b.clone(), 2);
+    assert_eq!((m.get(&a[..]), m.get(&b[..])), (Some(&1), Some(&2)));
+    assert_eq!(m.remove(&a[..]), Some(&1));
+    assert_eq!(m.remove(&b[..]), Some(&2));
+    assert!(m.is_empty() && m.get(&b[..]).is_none());
+    drop(m);
+    // The trie is back to one layer: a fresh key goes in and out again.
+    let m = map.pin();
+    m.insert(b.clone(), 3);
+    assert_eq!(
+        m.iter().map(|(k, v)| (k.len(), *v)).collect::<Vec<_>>(),
+        [(1 << 20, 3)]
+    );
+}
