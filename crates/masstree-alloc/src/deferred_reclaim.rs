@@ -34,7 +34,9 @@ unsafe fn free_erased<T, F: Free<T>>(ptr: *mut ()) {
     unsafe { F::free(ptr.cast()) }
 }
 
-impl Reclaim for DeferredReclaim {
+// SAFETY: nothing is freed before `reclaim_all` (which takes `&mut self`, so no guard is
+// alive) or drop; guards borrow the reclaimer; `owns` compares the owner.
+unsafe impl Reclaim for DeferredReclaim {
     type Guard<'a> = DeferredGuard<'a>;
 
     fn pin(&self) -> DeferredGuard<'_> {
@@ -66,4 +68,8 @@ impl ReclaimGuard for DeferredGuard<'_> {
         let mut retired = self.owner.retired.lock().unwrap_or_else(|e| e.into_inner());
         retired.push((ptr as usize, free_erased::<T, F>));
     }
+
+    fn flush(&self) {}
+
+    fn refresh(&mut self) {}
 }

@@ -9,6 +9,18 @@ pub trait Free<T> {
     ///
     /// `ptr` must be valid for this way of freeing, and freed at most once.
     unsafe fn free(ptr: *mut T);
+
+    /// The bytes freeing `ptr` returns, as far as this type can see (by default the size of
+    /// `T`; a variable-length object reports its length). Reclaimers use it to hand large
+    /// retirements over early.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be valid for this way of freeing and not yet freed.
+    unsafe fn size(ptr: *const T) -> usize {
+        let _ = ptr;
+        core::mem::size_of::<T>()
+    }
 }
 
 /// Frees a pointer that came from `Box::into_raw`.

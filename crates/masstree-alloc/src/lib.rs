@@ -19,9 +19,21 @@
 //! unsafe { guard.retire::<u64, FreeBox>(unlinked) };
 //! drop(guard); // freed once every guard that could see it is gone
 //! ```
+//!
+//! # Memory held back
+//!
+//! A thread hands what it retired to reclamation in batches; until then, and until every
+//! thread that was inside a guard when it was handed over has left it, retired objects stay
+//! allocated. Both real reclaimers bound that by count (a batch), by the bytes they can see
+//! ([`Free::size`]: the allocation itself, e.g. a long key's suffix) and by time: a thread
+//! whose oldest pending object waited [`RETIRE_TIME_BUDGET`] hands its batch over early, so
+//! values that own large heap buffers (which no size can see) are held back for about that
+//! long, not until a thousand of them piled up. A guard held for long keeps everything retired
+//! meanwhile; [`ReclaimGuard::refresh`] lets it go.
 
 mod deferred_reclaim;
 mod free;
+mod pace;
 mod seize_reclaim;
 
 #[cfg(feature = "crossbeam-epoch")]
@@ -29,13 +41,36 @@ mod epoch_reclaim;
 
 pub use deferred_reclaim::{DeferredGuard, DeferredReclaim};
 pub use free::{Free, FreeBox};
-pub use seize_reclaim::SeizeReclaim;
+pub use pace::{RETIRE_BYTE_BUDGET, RETIRE_TIME_BUDGET};
+pub use seize_reclaim::{SeizeGuard, SeizeReclaim};
 
 #[cfg(feature = "crossbeam-epoch")]
-pub use epoch_reclaim::EpochReclaim;
+pub use epoch_reclaim::{EpochGuard, EpochReclaim};
 
 /// A memory-reclamation scheme: readers pin, writers retire.
-pub trait Reclaim: Default + Send + Sync + 'static {
+///
+/// # Safety
+///
+/// The tree's memory safety rests on these promises, which an implementation must keep:
+///
+/// 1. **Protection.** An object retired through a guard is not freed while any guard of this
+///    reclaimer that was alive before the object became unreachable (the `retire` call) is
+///    still alive (and not [refreshed](ReclaimGuard::refresh) since). Loads a thread makes
+///    after [`Reclaim::pin`] returns are ordered after its announcement, so a writer's later
+///    retirement sees the guard.
+/// 2. **Nothing outlives the reclaimer.** Every retired object is freed (its [`Free::free`]
+///    called exactly once) before [`Reclaim::reclaim_all`] returns or the reclaimer is
+///    dropped, never later: a value that borrows data must not be dropped after the map that
+///    owned it. Guards borrow the reclaimer (`Guard<'a>` lives at most as long as `&'a self`),
+///    so no guard can keep state alive past it.
+/// 3. **Ownership.** [`Reclaim::owns`] is true only for guards made by this reclaimer's
+///    [`Reclaim::pin`] (a guard of another reclaimer protects nothing here).
+/// 4. **No reclamation under the caller's feet.** `pin`, `retire` and `flush` called while
+///    another guard of this reclaimer is alive on the same thread (the tree holds a node lock
+///    then, and may be inside a caller's closure) never run [`Free::free`]: freeing, which
+///    runs values' `Drop`, happens only when a thread's outermost guard is pinned, refreshed
+///    or dropped, or in `reclaim_all`.
+pub unsafe trait Reclaim: Default + Send + Sync + 'static {
     /// Proof that the current thread is pinned: objects it loaded from the structure stay
     /// allocated while the guard lives.
     type Guard<'a>: ReclaimGuard
@@ -53,6 +88,14 @@ pub trait Reclaim: Default + Send + Sync + 'static {
     ///
     /// Takes `&mut self`: no guard of this reclaimer can be alive.
     fn reclaim_all(&mut self);
+
+    /// Frees what can be freed now: hands this thread's retired objects to reclamation and
+    /// frees those no other thread's guard protects. Call it from outside any guard of this
+    /// reclaimer.
+    fn flush(&self) {
+        let guard = self.pin();
+        guard.flush();
+    }
 }
 
 /// A pinned thread's handle, through which it retires objects.
@@ -62,6 +105,16 @@ pub trait ReclaimGuard {
     /// # Safety
     ///
     /// `ptr` must be unreachable for readers that pin after this call, must be retired at most
-    /// once, and must be valid to pass to `F::free`.
+    /// once, and must be valid to pass to `F::free` (and to `F::size`).
     unsafe fn retire<T, F: Free<T>>(&self, ptr: *mut T);
+
+    /// Hands this thread's retired objects to reclamation now, instead of when its batch
+    /// fills. Nothing is freed before this thread's outermost guard is dropped or refreshed.
+    fn flush(&self);
+
+    /// Lets objects retired so far be freed while this guard stays alive: afterwards the guard
+    /// protects only what is loaded after the call (`&mut self`: no reference derived from the
+    /// guard survives it). Has no effect on a guard nested inside another guard of the same
+    /// thread and reclaimer, which still protects the outer one's loads.
+    fn refresh(&mut self);
 }

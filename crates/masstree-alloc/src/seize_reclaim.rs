@@ -1,5 +1,6 @@
 //! The default reclaimer, on `seize` (Hyaline-style reference counting of retired batches).
 
+use crate::pace::RetirePacer;
 use crate::{Free, Reclaim, ReclaimGuard};
 use seize::{Collector, Guard as _, LocalGuard};
 
@@ -8,9 +9,14 @@ use seize::{Collector, Guard as _, LocalGuard};
 /// `pin` is `Collector::enter`, which issues the barrier that orders the thread's later pointer
 /// loads after its announcement; a retired object is freed after every thread that was active
 /// when it was retired has left.
+///
+/// A thread hands its retired objects over when its batch is full, or early when they add up
+/// to [`crate::RETIRE_BYTE_BUDGET`] or the oldest has waited [`crate::RETIRE_TIME_BUDGET`]
+/// (see the crate docs), so large values are not held back a batch at a time.
 pub struct SeizeReclaim {
     collector: Collector,
     batch_size: usize,
+    pacer: RetirePacer,
 }
 
 impl SeizeReclaim {
@@ -49,6 +55,9 @@ impl SeizeReclaim {
         Self {
             collector: Collector::new().batch_size(batch_size),
             batch_size,
+            // seize rounds the batch up to a power of two; an early hand-off needs an entry
+            // per active thread, so fewer than that (up to 8) is not worth its barrier.
+            pacer: RetirePacer::new(batch_size.next_power_of_two(), cpus().min(8)),
         }
     }
 
@@ -82,17 +91,39 @@ unsafe fn reclaim_with<T, F: Free<T>>(ptr: *mut T, _collector: &Collector) {
     unsafe { F::free(ptr) }
 }
 
-impl Reclaim for SeizeReclaim {
-    type Guard<'a> = LocalGuard<'a>;
+/// A guard of a [`SeizeReclaim`]: the thread is pinned while it lives.
+pub struct SeizeGuard<'a> {
+    guard: LocalGuard<'a>,
+    owner: &'a SeizeReclaim,
+}
+
+impl core::fmt::Debug for SeizeGuard<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SeizeGuard").finish_non_exhaustive()
+    }
+}
+
+// SAFETY: (1) retired objects go to seize, which frees a batch only after every thread that
+// was active when it was handed over has left (or refreshed); `enter` issues the light barrier
+// that pairs with the hand-off's heavy one. (2) guards borrow the reclaimer, and
+// `reclaim_all`/drop of the collector free everything still retired. (3) `owns` compares the
+// guard's owner. (4) seize frees only in `leave`/`refresh` of a thread's last guard and in
+// `reclaim_all`; `enter`, `defer_retire` and `flush` (which only attaches the batch to active
+// threads, the current one included) free nothing.
+unsafe impl Reclaim for SeizeReclaim {
+    type Guard<'a> = SeizeGuard<'a>;
 
     #[inline]
-    fn pin(&self) -> LocalGuard<'_> {
-        self.collector.enter()
+    fn pin(&self) -> SeizeGuard<'_> {
+        SeizeGuard {
+            guard: self.collector.enter(),
+            owner: self,
+        }
     }
 
     #[inline]
-    fn owns(&self, guard: &LocalGuard<'_>) -> bool {
-        *guard.collector() == self.collector
+    fn owns(&self, guard: &SeizeGuard<'_>) -> bool {
+        core::ptr::eq(self, guard.owner)
     }
 
     fn reclaim_all(&mut self) {
@@ -101,10 +132,26 @@ impl Reclaim for SeizeReclaim {
     }
 }
 
-impl ReclaimGuard for LocalGuard<'_> {
+impl ReclaimGuard for SeizeGuard<'_> {
     #[inline]
     unsafe fn retire<T, F: Free<T>>(&self, ptr: *mut T) {
+        // SAFETY: `ptr` is valid and not yet freed (caller); measured before seize owns it.
+        let bytes = unsafe { F::size(ptr) };
         // SAFETY: forwarded from this method's contract.
-        unsafe { self.defer_retire(ptr, reclaim_with::<T, F>) }
+        unsafe { self.guard.defer_retire(ptr, reclaim_with::<T, F>) };
+        if self.owner.pacer.retired(bytes) {
+            self.guard.flush();
+        }
+    }
+
+    #[inline]
+    fn flush(&self) {
+        self.guard.flush();
+        self.owner.pacer.handed_over();
+    }
+
+    #[inline]
+    fn refresh(&mut self) {
+        self.guard.refresh();
     }
 }

@@ -12,6 +12,11 @@ impl Free<SuffixRaw> for FreeSuffix {
         // SAFETY: retired suffixes came from `Suffix::into_raw` and are retired once.
         drop(unsafe { Suffix::from_raw(ptr) });
     }
+
+    unsafe fn size(ptr: *const SuffixRaw) -> usize {
+        // SAFETY: a retired suffix is valid until freed (caller).
+        unsafe { Suffix::bytes_of(ptr) }.len() + core::mem::size_of::<usize>()
+    }
 }
 
 /// Frees a retired value (a `Box<V>`), containing a panic from `V::drop`.

@@ -39,7 +39,7 @@ pub use tree::RawTree;
 pub use value::{Boxed, Inline, ValueSlot};
 pub use write::{Decision, Written};
 
-pub use masstree_alloc::{DeferredReclaim, Reclaim, ReclaimGuard, SeizeReclaim};
+pub use masstree_alloc::{DeferredReclaim, Reclaim, ReclaimGuard, SeizeGuard, SeizeReclaim};
 
 #[cfg(feature = "crossbeam-epoch")]
-pub use masstree_alloc::EpochReclaim;
+pub use masstree_alloc::{EpochGuard, EpochReclaim};

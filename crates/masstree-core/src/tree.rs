@@ -60,6 +60,12 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         self.reclaim.pin()
     }
 
+    /// Frees what can be freed now ([`Reclaim::flush`]): this thread's retired objects are
+    /// handed to reclamation and those no live guard protects are freed.
+    pub fn flush(&self) {
+        self.reclaim.flush();
+    }
+
     /// Whether `guard` belongs to this tree's reclaimer.
     #[inline]
     pub fn owns_guard(&self, guard: &R::Guard<'_>) -> bool {

@@ -205,18 +205,25 @@ pub(crate) fn in_decision() -> bool {
 /// Marks this thread as holding a leaf lock while running caller code, until dropped (also on
 /// unwind): a nested write from that code panics with a clear message instead of spinning
 /// forever on the lock this thread holds.
-pub(crate) struct DecisionScope(());
+///
+/// Scopes nest (a value's `Drop`, run by the reclaimer inside a closure, may itself run a
+/// write's closure on another map): dropping one restores the flag it found, so the outer
+/// closure stays marked.
+pub(crate) struct DecisionScope {
+    outer: bool,
+}
 
 impl DecisionScope {
     pub(crate) fn enter() -> Self {
-        IN_DECISION.with(|f| f.set(true));
-        DecisionScope(())
+        DecisionScope {
+            outer: IN_DECISION.with(|f| f.replace(true)),
+        }
     }
 }
 
 impl Drop for DecisionScope {
     fn drop(&mut self) {
-        IN_DECISION.with(|f| f.set(false));
+        IN_DECISION.with(|f| f.set(self.outer));
     }
 }
 
@@ -302,5 +309,29 @@ pub(crate) unsafe fn lock_leaf<'g>(
             continue;
         }
         return Some((leaf, lock));
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// An inner scope's end must not unmark the outer one: the flag was reset to `false`
+    /// (issue #15), so a write from the outer closure after an inner one ended was let through
+    /// to spin on the lock this thread holds. Planting the old `set(false)` makes this fail.
+    #[test]
+    fn nested_decision_scopes_restore_the_outer_mark() {
+        assert!(!in_decision());
+        let outer = DecisionScope::enter();
+        {
+            let _inner = DecisionScope::enter();
+            assert!(in_decision());
+        }
+        assert!(
+            in_decision(),
+            "the outer closure is still running under its lock"
+        );
+        drop(outer);
+        assert!(!in_decision());
     }
 }

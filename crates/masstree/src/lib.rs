@@ -122,11 +122,24 @@ pub mod key {
 }
 
 /// Memory-reclamation schemes a map can be built with (`MassTree<K, V, R>`).
+///
+/// Guards of every scheme borrow their map, so a guard can neither outlive the map nor be
+/// alive across `clear`, which frees everything the map retired:
+///
+/// ```compile_fail,E0502
+/// use masstree::MassTree;
+/// use masstree::reclaim::SeizeReclaim;
+///
+/// let mut map: MassTree<u64, u64, SeizeReclaim> = MassTree::with_reclaimer();
+/// let guard = map.guard();
+/// map.clear(); // error: `map` is borrowed by `guard`
+/// drop(guard);
+/// ```
 pub mod reclaim {
-    pub use masstree_core::{Reclaim, ReclaimGuard, SeizeReclaim};
+    pub use masstree_core::{Reclaim, ReclaimGuard, SeizeGuard, SeizeReclaim};
 
     #[cfg(feature = "crossbeam-epoch")]
-    pub use masstree_core::EpochReclaim;
+    pub use masstree_core::{EpochGuard, EpochReclaim};
 }
 
 /// The README's examples, compiled and run as doctests.

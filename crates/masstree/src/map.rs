@@ -126,6 +126,27 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
         self.raw.clear();
     }
 
+    /// Frees now what can be freed: hands the values and nodes this thread retired to
+    /// reclamation and frees those no live guard (of any thread) protects. Reclamation runs by
+    /// itself as threads retire; call this after a burst of writes when memory should come
+    /// back before the next one, e.g. after replacing large values from a thread that then
+    /// goes idle. Call it outside any guard of this map (a guard alive on this thread keeps
+    /// what it protects).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, Vec<u8>> = MassTree::new();
+    /// for _ in 0..10 {
+    ///     map.pin().insert(7, vec![0; 1 << 20]);
+    /// }
+    /// map.flush(); // the nine replaced megabytes are freed here, not at some later write
+    /// assert_eq!(map.pin().get(7).map(Vec::len), Some(1 << 20));
+    /// ```
+    pub fn flush(&self) {
+        self.raw.flush();
+    }
+
     /// The value of `key`.
     #[inline]
     pub fn get<'g>(&'g self, key: impl Query<K>, guard: &'g R::Guard<'_>) -> Option<S::Ref<'g>> {

@@ -10,7 +10,8 @@ use masstree_key::codec::{Key, Query};
 /// as the `MapRef`; values removed or replaced meanwhile are dropped only after it is dropped.
 ///
 /// Hold it for a batch of operations, not forever: while it lives, memory retired by any
-/// thread cannot be reclaimed.
+/// thread cannot be reclaimed. A handle kept for long can [`MapRef::refresh`] itself between
+/// batches instead.
 pub struct MapRef<
     'm,
     K: ?Sized,
@@ -35,6 +36,29 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MapRef<'m, K, V, R, S>
     /// The map this handle pins.
     pub fn map(&self) -> &'m MassTree<K, V, R, S> {
         self.map
+    }
+
+    /// Lets values replaced or removed so far (by any thread) be freed while this handle
+    /// lives: afterwards it protects only what it reads from now on. `&mut self`, so no
+    /// reference read through the handle survives the call. For a handle kept across many
+    /// operations (a worker loop, a long-lived `MapRef` in a struct): without it, everything
+    /// retired while it lives is held back. No effect while another guard of this map is alive
+    /// on the same thread (that one still protects its reads).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, Vec<u8>> = MassTree::new();
+    /// let mut m = map.pin();
+    /// for round in 0..100u64 {
+    ///     m.insert(0, vec![0; 4096]); // the old value is retired
+    ///     assert_eq!(m.get(0).map(Vec::len), Some(4096));
+    ///     m.refresh(); // ... and may now be freed, though `m` lives on
+    /// }
+    /// ```
+    pub fn refresh(&mut self) {
+        use masstree_core::ReclaimGuard as _;
+        self.guard.refresh();
     }
 
     /// See [`MassTree::get`].
