@@ -60,6 +60,9 @@ impl Sanitizer {
                 "differential",
                 "drop_and_panic",
                 "reclamation",
+                "epoch_reclaim",
+                "memory_bounds",
+                "stress_layers",
             ],
             Sanitizer::Leak => &["drop_and_panic", "reclamation", "epoch_reclaim"],
         }

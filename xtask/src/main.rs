@@ -30,6 +30,7 @@ commands:
                lincheck  cargo xtask lincheck --histories 50000
                soak      cargo xtask soak --seconds 40 --max-rss-mib 512
                fuzz      cargo xtask fuzz --seconds 60
+               asan      cargo xtask sanitize address  (nightly; installs rust-src if missing)
                loom    cargo test --release -p <crate> --test loom  (--cfg loom)
                miri    cargo +nightly miri test -p <crate>  (installs miri if missing)
              options:
@@ -48,7 +49,7 @@ commands:
              installing cargo-fuzz if missing; new inputs go to target/fuzz-corpus
              options: --seconds <n> (default 60)
   sanitize   run the facade's concurrent and drop-accounting tests under sanitizers on nightly
-             with -Zbuild-std (installs rust-src if missing); not part of verify
+             with -Zbuild-std (installs rust-src if missing); verify runs `address`
              arguments: any of thread, address, leak (default: all three)
   bench      run every map side by side and write docs/benchmarks.md and .svg:
                cargo run --release -p masstree-benches --bin throughput -- <options>
@@ -304,8 +305,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "fmt", "clippy", "test", "stress", "examples", "lincheck", "soak", "fuzz", "loom",
-                "miri"
+                "fmt", "clippy", "test", "stress", "examples", "lincheck", "soak", "fuzz", "asan",
+                "loom", "miri"
             ]
         );
     }

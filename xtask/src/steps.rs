@@ -53,6 +53,8 @@ pub enum Step {
     Soak,
     /// The differential fuzz target for [`harden::VERIFY_FUZZ_SECONDS`].
     Fuzz,
+    /// AddressSanitizer over the facade's concurrent, drop and reclamation suites (nightly).
+    Asan,
     /// Loom model checking of [`LOOM_CRATES`].
     Loom,
     /// Miri on [`MIRI_CRATES`].
@@ -61,7 +63,7 @@ pub enum Step {
 
 impl Step {
     /// Every step, in run order.
-    pub const ALL: [Step; 10] = [
+    pub const ALL: [Step; 11] = [
         Step::Fmt,
         Step::Clippy,
         Step::Test,
@@ -70,6 +72,7 @@ impl Step {
         Step::Lincheck,
         Step::Soak,
         Step::Fuzz,
+        Step::Asan,
         Step::Loom,
         Step::Miri,
     ];
@@ -85,6 +88,7 @@ impl Step {
             Step::Lincheck => "lincheck",
             Step::Soak => "soak",
             Step::Fuzz => "fuzz",
+            Step::Asan => "asan",
             Step::Loom => "loom",
             Step::Miri => "miri",
         }
@@ -115,6 +119,9 @@ impl Step {
             }
             Step::Fuzz => {
                 "differential fuzzing against BTreeMap, 60 s (cargo +nightly fuzz run differential)"
+            }
+            Step::Asan => {
+                "AddressSanitizer over the concurrent, drop and reclamation tests (cargo xtask sanitize address)"
             }
             Step::Loom => "loom model checking (cargo test --release -p <crate> --test loom)",
             Step::Miri => "miri (cargo +nightly miri test -p <crate>)",
@@ -156,6 +163,7 @@ impl Step {
             Step::Lincheck => harden::harness(root, "lincheck", harden::VERIFY_LINCHECK),
             Step::Soak => harden::harness(root, "soak", harden::VERIFY_SOAK),
             Step::Fuzz => harden::fuzz(root, harden::VERIFY_FUZZ_SECONDS),
+            Step::Asan => harden::sanitize(root, &[harden::Sanitizer::Address]),
             Step::Loom => loom(root),
             Step::Miri => miri(root),
         }

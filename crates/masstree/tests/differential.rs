@@ -1,6 +1,6 @@
 //! Random operation sequences against `BTreeMap`, over adversarial keys.
 
-use masstree::reclaim::SeizeReclaim;
+use masstree::reclaim::{Reclaim, SeizeReclaim};
 use masstree::{Boxed, Inline, MassTree, ValueSlot};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -72,7 +72,12 @@ fn own<S: ValueSlot<u32>>(view: Option<S::Ref<'_>>) -> Option<u32> {
 /// Replays `ops` on a map storing values as `S` says and on a `BTreeMap`, comparing every
 /// answer, then checks the map's structure.
 fn run<S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let mut map = MassTree::<[u8], u32, SeizeReclaim, S>::default();
+    run_with::<SeizeReclaim, S>(ops)
+}
+
+/// [`run`] on a map reclaiming memory through `R`.
+fn run_with<R: Reclaim, S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let mut map = MassTree::<[u8], u32, R, S>::default();
     let mut model = BTreeMap::new();
     {
         let m = map.pin();
@@ -148,6 +153,15 @@ proptest! {
     #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
     fn inline_values_match_btreemap(ops in prop::collection::vec(op(), 0..if cfg!(miri) { 60 } else { 400 })) {
         run::<Inline>(ops)?;
+    }
+
+    /// The same over the second reclaimer, crossbeam-epoch (not under miri: crossbeam-epoch's
+    /// tagged pointers are not strict-provenance clean).
+    #[test]
+    #[cfg(not(miri))]
+    fn matches_btreemap_with_epoch_reclamation(ops in prop::collection::vec(op(), 0..400)) {
+        run_with::<masstree::reclaim::EpochReclaim, Boxed>(ops.clone())?;
+        run_with::<masstree::reclaim::EpochReclaim, Inline>(ops)?;
     }
 
     /// Many inserts of keys in a narrow alphabet force splits and layers, then removals.

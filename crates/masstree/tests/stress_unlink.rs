@@ -6,6 +6,7 @@ mod common;
 use common::value_for;
 
 use masstree::MassTree;
+use masstree::reclaim::{Reclaim, SeizeReclaim};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
@@ -40,9 +41,14 @@ fn run_with_watchdog(threads: Vec<thread::JoinHandle<()>>, stop: &AtomicBool, se
 /// empty them again, so leaves split, unlink with index 0 and > 0, and chains of one-child
 /// internodes go. Readers check stable keys and churn keys' values.
 fn unlink_churn(key_of: fn(u64) -> Vec<u8>, secs: u64) {
+    unlink_churn_with::<SeizeReclaim>(key_of, secs);
+}
+
+/// [`unlink_churn`] on a map reclaiming memory through `R`.
+fn unlink_churn_with<R: Reclaim>(key_of: fn(u64) -> Vec<u8>, secs: u64) {
     const GAP: u64 = 64;
     const STABLE: u64 = 400;
-    let map: Arc<MassTree<[u8], u64>> = Arc::new(MassTree::<[u8], _>::new());
+    let map: Arc<MassTree<[u8], u64, R>> = Arc::new(MassTree::with_reclaimer());
     {
         let m = map.pin();
         for i in 0..STABLE {
@@ -187,4 +193,12 @@ fn unlink_churn_layer1() {
 #[ignore = "stress: run by `cargo xtask verify` (stress step, release)"]
 fn unlink_churn_suffixes() {
     unlink_churn(key_suffix, 6);
+}
+
+/// Layer churn over crossbeam-epoch: unlinked leaves, internodes and layers are retired
+/// through the second reclaimer (#15: its bugs hid where only seize was tested).
+#[test]
+#[ignore = "stress: run by `cargo xtask verify` (stress step, release)"]
+fn unlink_churn_layer1_with_epoch_reclamation() {
+    unlink_churn_with::<masstree::reclaim::EpochReclaim>(key_layer1, 6);
 }
