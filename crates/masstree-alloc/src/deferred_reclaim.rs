@@ -55,6 +55,10 @@ unsafe impl Reclaim for DeferredReclaim {
             unsafe { free(addr as *mut ()) };
         }
     }
+
+    fn shield(&self) -> Option<DeferredGuard<'_>> {
+        None
+    }
 }
 
 impl Drop for DeferredReclaim {

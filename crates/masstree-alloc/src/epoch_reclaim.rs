@@ -3,7 +3,10 @@
 use crate::pace::RetirePacer;
 use crate::{Free, Reclaim, ReclaimGuard};
 use core::cell::Cell;
+use core::mem::ManuallyDrop;
 use crossbeam_epoch::{Collector, Guard, LocalHandle};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use thread_local::ThreadLocal;
 
 /// Epoch-based reclamation through a `crossbeam_epoch::Collector` owned by one map.
@@ -39,29 +42,80 @@ use thread_local::ThreadLocal;
 /// drop(guard);
 /// ```
 pub struct EpochReclaim {
-    // Field order: the handles go before the collector they registered with.
+    // Field order: the registrations go before the collector they registered with.
     locals: ThreadLocal<Local>,
+    /// Registrations for threads whose `locals` entry is still in use by the thread that had
+    /// their thread id before (see [`EpochReclaim::claim`]); kept until `reclaim_all` or drop.
+    #[allow(
+        clippy::vec_box,
+        reason = "boxed so `&Local` handed out stays put as it grows"
+    )]
+    spare: Mutex<Vec<Box<Local>>>,
+    /// Whether any spare registration was ever made (until then a pin never looks at them).
+    spares_used: AtomicBool,
     collector: Collector,
     pacer: RetirePacer,
 }
 
-/// One thread's registration with the collector.
+/// One registration with the collector, used by one thread at a time.
 struct Local {
     handle: LocalHandle,
-    /// Guards of this reclaimer alive on the thread.
+    /// The thread using the registration now ([`thread_token`]), or [`FREE`]: claimed by a
+    /// thread's outermost pin, released when its outermost guard is dropped. The fields below
+    /// are touched only by the claiming thread.
+    owner: AtomicUsize,
+    /// Guards of this reclaimer alive on the owning thread.
     depth: Cell<u32>,
     /// A hand-off is due at the outermost guard's drop (handing over collects, which runs
     /// other objects' `Drop`: never under a nested guard, where the tree may hold a lock).
     flush_due: Cell<bool>,
 }
 
-// SAFETY: a `LocalHandle` (and the `Cell`s) must not be used by two threads at once. A `Local`
-// is used only through `ThreadLocal::get_or`, which gives each live thread its own entry and
-// hands an entry to a new thread only after its previous owner exited (thread ids are recycled
-// through a mutex, which orders the two threads' accesses). The entries are dropped by
-// `ThreadLocal`'s `clear` or drop, which take `&mut`: no guard (which borrows the reclaimer)
-// and so no use of any handle can be in progress on any thread.
+/// [`Local::owner`] of a registration no thread uses.
+const FREE: usize = 0;
+
+// SAFETY: a `LocalHandle` and the `Cell`s must not be used by two threads at once. Every use
+// happens between a successful claim of `owner` (an acquire CAS from `FREE`, or the owner
+// itself finding its own token) and the release store of `FREE` by the same thread, after its
+// last use; the release/acquire pair orders one owner's uses before the next one's. Entries are
+// dropped only through `&mut EpochReclaim` (no guard, which borrows it, is alive anywhere).
+// `thread_local` alone would not be enough: it frees a thread's id in a thread-local
+// destructor, and a guard kept in another thread-local of the exiting thread can still be in
+// use when a new thread gets that id and its entry (thread_local-rs issue 75); the claim
+// sends the new thread to a spare registration instead.
 unsafe impl Send for Local {}
+
+impl Local {
+    fn new(collector: &Collector) -> Self {
+        Self {
+            handle: collector.register(),
+            owner: AtomicUsize::new(FREE),
+            depth: Cell::new(0),
+            flush_due: Cell::new(false),
+        }
+    }
+
+    /// Whether the thread with token `me` holds (or now took) this registration.
+    fn claim(&self, me: usize) -> bool {
+        // Relaxed when it is our own token: only this thread stores it.
+        self.owner.load(Ordering::Relaxed) == me
+            || self
+                .owner
+                .compare_exchange(FREE, me, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
+std::thread_local! {
+    /// A byte whose address names the current thread while it runs (no destructor, so it can
+    /// be read during thread-local destruction too).
+    static TOKEN: u8 = const { 0 };
+}
+
+/// A non-zero number no other running thread has.
+fn thread_token() -> usize {
+    TOKEN.with(|t| core::ptr::from_ref(t).addr())
+}
 
 /// crossbeam-epoch's bag holds this many deferred functions before it moves to the global
 /// queue by itself.
@@ -71,6 +125,8 @@ impl Default for EpochReclaim {
     fn default() -> Self {
         Self {
             locals: ThreadLocal::new(),
+            spare: Mutex::new(Vec::new()),
+            spares_used: AtomicBool::new(false),
             collector: Collector::new(),
             pacer: RetirePacer::new(EPOCH_BAG, 1),
         }
@@ -83,9 +139,79 @@ impl core::fmt::Debug for EpochReclaim {
     }
 }
 
+impl EpochReclaim {
+    /// The current thread's registration, claimed: the one it already uses (a nested pin),
+    /// else its own entry, else (another thread still uses that entry) a spare one.
+    fn claim(&self) -> &Local {
+        let me = thread_token();
+        let mine = self.locals.get_or(|| Local::new(&self.collector));
+        // Relaxed: only this thread stores its own token.
+        if mine.owner.load(Ordering::Relaxed) == me {
+            return mine;
+        }
+        // A thread that pinned through a spare must nest in it, even if its own entry has
+        // come free meanwhile. Relaxed: a thread reads back its own store here.
+        if self.spares_used.load(Ordering::Relaxed)
+            && let Some(local) = self.spare_of(me, false)
+        {
+            return local;
+        }
+        if mine.claim(me) {
+            return mine;
+        }
+        self.spares_used.store(true, Ordering::Relaxed);
+        self.spare_of(me, true)
+            .expect("a spare is made when none is free")
+    }
+
+    /// The spare registration the thread `me` holds; with `take`, else a free one claimed,
+    /// else a new one.
+    fn spare_of(&self, me: usize, take: bool) -> Option<&Local> {
+        let mut spare = self
+            .spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let held = spare
+            .iter()
+            .find(|local| local.owner.load(Ordering::Relaxed) == me);
+        let local: *const Local = match held {
+            Some(local) => &**local,
+            None if !take => return None,
+            None => match spare.iter().find(|local| local.claim(me)) {
+                Some(local) => &**local,
+                None => {
+                    let local = Box::new(Local::new(&self.collector));
+                    assert!(local.claim(me), "a new registration is free");
+                    spare.push(local);
+                    &**spare.last().expect("just pushed")
+                }
+            },
+        };
+        // SAFETY: spare registrations are boxed (they do not move when the vector grows) and
+        // dropped only through `&mut self`, so this one lives as long as `&self`.
+        Some(unsafe { &*local })
+    }
+}
+
+/// Undoes one level of a thread's use of a registration: the depth goes down, and the
+/// outermost level gives the registration back. Runs also when unwinding.
+struct Leave<'a>(&'a Local);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        let depth = self.0.depth.get() - 1;
+        self.0.depth.set(depth);
+        if depth == 0 {
+            // Release: this thread's uses of the registration happen before the next claim.
+            self.0.owner.store(FREE, Ordering::Release);
+        }
+    }
+}
+
 /// A pinned epoch guard of an [`EpochReclaim`], borrowing it.
 pub struct EpochGuard<'a> {
-    guard: Guard,
+    /// Dropped by hand in `drop`, before the registration is given back.
+    guard: ManuallyDrop<Guard>,
     local: &'a Local,
     owner: &'a EpochReclaim,
 }
@@ -106,24 +232,25 @@ impl EpochGuard<'_> {
 // SAFETY: (1) retirement is `defer_unchecked` on a pinned guard: crossbeam runs it only after
 // the global epoch advanced twice past the epoch it was deferred in, which every participant
 // pinned before then must have left. (2) guards borrow the reclaimer; `reclaim_all` and drop
-// first drop every thread's handle (so the collector's last reference goes with it) and then
+// first drop every registration (so the collector's last reference goes with them) and then
 // the collector, whose drop runs every deferred function. (3) `owns` compares the guard's
-// owner. (4) a pin nested in another guard of the same thread only bumps crossbeam's guard
-// count (its collection runs on the outermost pin only), `defer` moves a full bag to the
-// global queue without collecting, and `flush` (which collects) runs only from the outermost
-// guard, else at its drop.
+// owner. (4) a pin nested in another guard of the same thread shares its registration and only
+// bumps crossbeam's guard count (collection runs on a registration's outermost pin only),
+// `defer` moves a full bag to the global queue without collecting, `flush`/`refresh` collect
+// only from the outermost guard (else at its drop), and `shield` keeps a guard alive while the
+// tree runs caller code under a lock, so that code's guards are never the outermost.
 unsafe impl Reclaim for EpochReclaim {
     type Guard<'a> = EpochGuard<'a>;
 
     fn pin(&self) -> EpochGuard<'_> {
-        let local = self.locals.get_or(|| Local {
-            handle: self.collector.register(),
-            depth: Cell::new(0),
-            flush_due: Cell::new(false),
-        });
+        let local = self.claim();
         local.depth.set(local.depth.get() + 1);
+        // If pinning unwinds (its collection runs deferred frees), give the level back.
+        let leave = Leave(local);
+        let guard = local.handle.pin();
+        core::mem::forget(leave);
         EpochGuard {
-            guard: local.handle.pin(),
+            guard: ManuallyDrop::new(guard),
             local,
             owner: self,
         }
@@ -134,10 +261,14 @@ unsafe impl Reclaim for EpochReclaim {
     }
 
     fn reclaim_all(&mut self) {
-        // Unregister every thread (each handle pushes its bag to the global queue), then drop
-        // the collector: with no handle left it is the last reference, and its drop runs every
-        // deferred function. A fresh collector replaces it.
+        // Unregister every registration (each pushes its bag to the global queue), then drop
+        // the collector: with no registration left it is the last reference, and its drop
+        // runs every deferred function. A fresh collector replaces it.
         self.locals.clear();
+        self.spare
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
         self.collector = Collector::new();
     }
 
@@ -152,9 +283,13 @@ unsafe impl Reclaim for EpochReclaim {
 
 impl Drop for EpochReclaim {
     fn drop(&mut self) {
-        // Fields drop in order (handles, then the collector), which frees everything too;
-        // explicit, as the contract promises it.
+        // Fields drop in order (registrations, then the collector), which frees everything
+        // too; explicit, as the contract promises it.
         self.locals.clear();
+        self.spare
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 }
 
@@ -193,9 +328,85 @@ impl ReclaimGuard for EpochGuard<'_> {
 
 impl Drop for EpochGuard<'_> {
     fn drop(&mut self) {
-        if self.is_outermost() && self.local.flush_due.get() {
-            self.flush();
+        // Runs last, also if the hand-off below unwinds: the guard is unpinned before the
+        // registration is given back.
+        struct Exit<'g, 'a>(&'g mut EpochGuard<'a>);
+        impl Drop for Exit<'_, '_> {
+            fn drop(&mut self) {
+                let local = self.0.local;
+                // SAFETY: dropped once, here; `guard` is not used after.
+                unsafe { ManuallyDrop::drop(&mut self.0.guard) };
+                drop(Leave(local));
+            }
         }
-        self.local.depth.set(self.local.depth.get() - 1);
+        let exit = Exit(self);
+        if exit.0.is_outermost() && exit.0.local.flush_due.get() {
+            exit.0.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A thread whose entry is still in use by another thread (as when `thread_local` hands
+    /// an exiting thread's id to a new one while a guard of the old one lives on in a
+    /// thread-local destructor) pins through a spare registration, nests in it, and gives it
+    /// back; the busy entry is left alone. Planting "use the entry whatever its owner" makes
+    /// the owner assertion fail.
+    #[test]
+    fn a_busy_entry_sends_the_thread_to_a_spare() {
+        let reclaim = EpochReclaim::default();
+        let mine = reclaim.locals.get_or(|| Local::new(&reclaim.collector));
+        let other_thread = usize::MAX; // not an address any thread's token has
+        mine.owner.store(other_thread, Ordering::Relaxed);
+        {
+            let outer = reclaim.pin();
+            assert!(
+                !core::ptr::eq(outer.local, mine),
+                "pinned through a busy entry"
+            );
+            // The entry coming free meanwhile must not split this thread over two.
+            mine.owner.store(FREE, Ordering::Relaxed);
+            let inner = reclaim.pin();
+            assert!(
+                core::ptr::eq(inner.local, outer.local),
+                "a nested pin nests"
+            );
+            assert!(!inner.is_outermost() && !outer.is_outermost());
+            mine.owner.store(other_thread, Ordering::Relaxed);
+        }
+        assert_eq!(mine.owner.load(Ordering::Relaxed), other_thread);
+        let spare = reclaim.spare.lock().unwrap();
+        assert_eq!(spare.len(), 1);
+        assert_eq!(
+            spare[0].owner.load(Ordering::Relaxed),
+            FREE,
+            "the spare was given back"
+        );
+        assert_eq!(spare[0].depth.get(), 0);
+        drop(spare);
+        mine.owner.store(FREE, Ordering::Relaxed);
+        assert!(
+            core::ptr::eq(reclaim.pin().local, mine),
+            "a free entry is used again"
+        );
+    }
+
+    /// Pins nest on one registration; the outermost guard's drop gives it back.
+    #[test]
+    fn nested_pins_share_the_thread_registration() {
+        let reclaim = EpochReclaim::default();
+        let outer = reclaim.pin();
+        let inner = reclaim.pin();
+        assert!(core::ptr::eq(outer.local, inner.local));
+        assert!(!inner.is_outermost());
+        drop(inner);
+        assert!(outer.is_outermost());
+        let local = outer.local;
+        drop(outer);
+        assert_eq!(local.owner.load(Ordering::Relaxed), FREE);
+        assert_eq!(local.depth.get(), 0);
     }
 }

@@ -96,6 +96,15 @@ pub unsafe trait Reclaim: Default + Send + Sync + 'static {
         let guard = self.pin();
         guard.flush();
     }
+
+    /// A guard the tree holds while it runs caller code under a node lock (a write's decision
+    /// closure), so that every guard that code can reach is nested and cannot reclaim there
+    /// (point 4 of the contract: the caller may call `flush` or `refresh` on a guard it holds).
+    /// `None` where no guard's `flush` or `refresh` ever frees while the thread stays pinned.
+    #[inline]
+    fn shield(&self) -> Option<Self::Guard<'_>> {
+        Some(self.pin())
+    }
 }
 
 /// A pinned thread's handle, through which it retires objects.

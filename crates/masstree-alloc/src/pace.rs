@@ -8,7 +8,7 @@
 //! in that time is bounded by how fast it can fill memory, whatever the values own. Small,
 //! fast churn fills its batch long before either budget, so it pays no extra hand-offs.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 use thread_local::ThreadLocal;
 
@@ -24,17 +24,33 @@ pub const RETIRE_TIME_BUDGET: Duration = Duration::from_micros(200);
 const CLOCK_EVERY: u32 = 8;
 
 /// One thread's retirements since its last hand-off.
-#[derive(Clone, Copy, Debug, Default)]
+///
+/// Atomics, though only one thread uses an entry at a time in the normal course:
+/// `thread_local` can hand a thread's entry to a new thread while the old one still runs
+/// thread-local destructors (it frees the id in its own destructor). Relaxed loads and stores
+/// (no read-modify-write: the same code as plain ones on x86) make such an overlap a
+/// miscount, never a data race.
+#[derive(Debug, Default)]
 struct Pending {
-    count: u32,
-    bytes: usize,
-    since: Option<Instant>,
+    count: AtomicU32,
+    bytes: AtomicUsize,
+    /// Nanoseconds after the pacer's `epoch` when the oldest pending retirement happened.
+    since: AtomicU64,
+}
+
+impl Pending {
+    fn reset(&self) {
+        self.count.store(0, Relaxed);
+        self.bytes.store(0, Relaxed);
+    }
 }
 
 /// Per-thread accounting of one reclaimer's retirements.
 #[derive(Debug)]
 pub(crate) struct RetirePacer {
-    threads: ThreadLocal<Cell<Pending>>,
+    threads: ThreadLocal<Pending>,
+    /// The origin of the `since` timestamps.
+    epoch: Instant,
     /// The reclaimer's own batch size: at that count it hands over by itself.
     batch: u32,
     /// Fewest entries worth an early hand-off (seize needs one per active thread).
@@ -48,39 +64,50 @@ impl RetirePacer {
         let batch = u32::try_from(batch).unwrap_or(u32::MAX).max(1);
         Self {
             threads: ThreadLocal::new(),
+            epoch: Instant::now(),
             batch,
             min: u32::try_from(min).unwrap_or(u32::MAX).clamp(1, batch),
         }
+    }
+
+    /// Nanoseconds since the pacer's epoch.
+    fn now(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
     /// Records that this thread retired an object of `bytes`; true if it should hand its batch
     /// over now (the caller then does, and the count starts again).
     #[inline]
     pub(crate) fn retired(&self, bytes: usize) -> bool {
-        let cell = self.threads.get_or_default();
-        let mut p = cell.get();
-        p.count += 1;
-        p.bytes = p.bytes.saturating_add(bytes);
-        if p.count >= self.batch {
+        let p = self.threads.get_or_default();
+        let count = p.count.load(Relaxed) + 1;
+        if count >= self.batch {
             // The reclaimer's batch is full and it hands it over by itself.
-            cell.set(Pending::default());
+            p.reset();
             return false;
         }
-        if p.count == 1 {
-            p.since = Some(Instant::now());
+        let total = p.bytes.load(Relaxed).saturating_add(bytes);
+        if count == 1 {
+            p.since.store(self.now(), Relaxed);
         }
-        let due = p.count >= self.min
-            && (p.bytes >= RETIRE_BYTE_BUDGET
-                || (p.count.is_multiple_of(CLOCK_EVERY)
-                    && p.since.is_some_and(|t| t.elapsed() >= RETIRE_TIME_BUDGET)));
-        cell.set(if due { Pending::default() } else { p });
+        let due = count >= self.min
+            && (total >= RETIRE_BYTE_BUDGET
+                || (count.is_multiple_of(CLOCK_EVERY)
+                    && self.now().saturating_sub(p.since.load(Relaxed))
+                        >= RETIRE_TIME_BUDGET.as_nanos() as u64));
+        if due {
+            p.reset();
+        } else {
+            p.count.store(count, Relaxed);
+            p.bytes.store(total, Relaxed);
+        }
         due
     }
 
     /// This thread handed its batch over (an explicit flush): the count starts again.
     pub(crate) fn handed_over(&self) {
-        if let Some(cell) = self.threads.get() {
-            cell.set(Pending::default());
+        if let Some(p) = self.threads.get() {
+            p.reset();
         }
     }
 }

@@ -95,6 +95,11 @@ unsafe fn reclaim_with<T, F: Free<T>>(ptr: *mut T, _collector: &Collector) {
 pub struct SeizeGuard<'a> {
     guard: LocalGuard<'a>,
     owner: &'a SeizeReclaim,
+    /// An early hand-off is due ([`RetirePacer`]); it is made when the guard drops or
+    /// refreshes, not inside `retire`, where the tree may hold node locks (a hand-off costs a
+    /// process-wide barrier). Nothing retired while this thread is pinned can be freed before
+    /// then anyway.
+    flush_due: core::cell::Cell<bool>,
 }
 
 impl core::fmt::Debug for SeizeGuard<'_> {
@@ -109,7 +114,7 @@ impl core::fmt::Debug for SeizeGuard<'_> {
 // `reclaim_all`/drop of the collector free everything still retired. (3) `owns` compares the
 // guard's owner. (4) seize frees only in `leave`/`refresh` of a thread's last guard and in
 // `reclaim_all`; `enter`, `defer_retire` and `flush` (which only attaches the batch to active
-// threads, the current one included) free nothing.
+// threads, the current one included) free nothing; nor does `refresh` of a nested guard.
 unsafe impl Reclaim for SeizeReclaim {
     type Guard<'a> = SeizeGuard<'a>;
 
@@ -118,6 +123,7 @@ unsafe impl Reclaim for SeizeReclaim {
         SeizeGuard {
             guard: self.collector.enter(),
             owner: self,
+            flush_due: core::cell::Cell::new(false),
         }
     }
 
@@ -130,6 +136,14 @@ unsafe impl Reclaim for SeizeReclaim {
         // SAFETY: `&mut self` proves no guard of this collector is alive.
         unsafe { self.collector.reclaim_all() }
     }
+
+    /// None: seize's `flush` frees nothing, and `refresh` frees only on the thread's last
+    /// guard, which code under a node lock cannot refresh (the write borrows it, and any
+    /// other guard makes it not the last).
+    #[inline]
+    fn shield(&self) -> Option<SeizeGuard<'_>> {
+        None
+    }
 }
 
 impl ReclaimGuard for SeizeGuard<'_> {
@@ -140,18 +154,32 @@ impl ReclaimGuard for SeizeGuard<'_> {
         // SAFETY: forwarded from this method's contract.
         unsafe { self.guard.defer_retire(ptr, reclaim_with::<T, F>) };
         if self.owner.pacer.retired(bytes) {
-            self.guard.flush();
+            self.flush_due.set(true);
         }
     }
 
     #[inline]
     fn flush(&self) {
+        self.flush_due.set(false);
         self.guard.flush();
         self.owner.pacer.handed_over();
     }
 
     #[inline]
     fn refresh(&mut self) {
+        if self.flush_due.get() {
+            self.flush();
+        }
         self.guard.refresh();
+    }
+}
+
+impl Drop for SeizeGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if self.flush_due.get() {
+            // Before `self.guard` leaves, so this thread's leave can free the batch at once.
+            self.flush();
+        }
     }
 }

@@ -15,6 +15,7 @@
 mod batch;
 mod check;
 mod counter;
+mod decision;
 mod destroy;
 mod drain;
 mod free;

@@ -126,8 +126,9 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             "masstree: a guard of another map was passed to this map"
         );
         assert!(
-            !crate::write::in_decision(),
-            "masstree: a closure passed to a write wrote to a map; it may read but not write"
+            !self.in_decision(),
+            "masstree: a closure passed to a write of this map wrote to the same map; it may \
+             read but not write it"
         );
         let mut finger: Option<Finger<'g>> = None;
         let mut entries = entries.into_iter();

@@ -50,12 +50,12 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             "masstree: a guard of another map was passed to this map"
         );
         assert!(
-            !in_decision(),
-            "masstree: a closure passed to a write (update, get_or_insert_with, remove_if, \
-             compare_exchange) wrote to a map; it runs under a leaf lock, so it may read but \
-             not write"
+            !self.in_decision(),
+            "masstree: a closure passed to a write of this map (update, get_or_insert_with, \
+             remove_if, compare_exchange) wrote to the same map; it runs under a leaf lock of \
+             this map, so it may read but not write it (writes to other maps are fine)"
         );
-        let decide = guarded(decide);
+        let decide = self.guarded(decide);
         let mut cursor = KeyCursor::new(key);
         let mut root = self.root();
         loop {
@@ -192,50 +192,24 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     }
 }
 
-std::thread_local! {
-    /// Set while this thread runs a write's decision closure (under a leaf lock).
-    static IN_DECISION: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
-}
+impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
+    /// Whether this thread runs a decision closure under a leaf lock of this tree.
+    pub(crate) fn in_decision(&self) -> bool {
+        crate::decision::in_scope_of((self as *const Self).addr())
+    }
 
-/// Whether this thread is inside a decision closure.
-pub(crate) fn in_decision() -> bool {
-    IN_DECISION.with(core::cell::Cell::get)
-}
-
-/// Marks this thread as holding a leaf lock while running caller code, until dropped (also on
-/// unwind): a nested write from that code panics with a clear message instead of spinning
-/// forever on the lock this thread holds.
-///
-/// Scopes nest (a value's `Drop`, run by the reclaimer inside a closure, may itself run a
-/// write's closure on another map): dropping one restores the flag it found, so the outer
-/// closure stays marked.
-pub(crate) struct DecisionScope {
-    outer: bool,
-}
-
-impl DecisionScope {
-    pub(crate) fn enter() -> Self {
-        DecisionScope {
-            outer: IN_DECISION.with(|f| f.replace(true)),
+    /// Wraps a decision closure so that, while it runs, a write to this tree from the same
+    /// thread panics (see [`crate::decision`]), and a guard of this tree is held, so every
+    /// guard the closure can reach counts as nested: it cannot reclaim (and run other values'
+    /// `Drop`) under the lock ([`Reclaim`]'s contract, point 4).
+    fn guarded<'t, T, F>(&'t self, decide: F) -> impl FnOnce(Option<T>) -> Decision<V> + 't
+    where
+        F: FnOnce(Option<T>) -> Decision<V> + 't,
+    {
+        move |old| {
+            let _shield = self.reclaim.shield();
+            crate::decision::run_in_scope((self as *const Self).addr(), || decide(old))
         }
-    }
-}
-
-impl Drop for DecisionScope {
-    fn drop(&mut self) {
-        IN_DECISION.with(|f| f.set(self.outer));
-    }
-}
-
-/// Wraps a decision closure so that, while it runs, a nested write from the same thread panics
-/// (see [`DecisionScope`]).
-fn guarded<T, V, F>(decide: F) -> impl FnOnce(Option<T>) -> Decision<V>
-where
-    F: FnOnce(Option<T>) -> Decision<V>,
-{
-    move |old| {
-        let _scope = DecisionScope::enter();
-        decide(old)
     }
 }
 
@@ -309,29 +283,5 @@ pub(crate) unsafe fn lock_leaf<'g>(
             continue;
         }
         return Some((leaf, lock));
-    }
-}
-
-#[cfg(all(test, not(loom)))]
-mod tests {
-    use super::*;
-
-    /// An inner scope's end must not unmark the outer one: the flag was reset to `false`
-    /// (issue #15), so a write from the outer closure after an inner one ended was let through
-    /// to spin on the lock this thread holds. Planting the old `set(false)` makes this fail.
-    #[test]
-    fn nested_decision_scopes_restore_the_outer_mark() {
-        assert!(!in_decision());
-        let outer = DecisionScope::enter();
-        {
-            let _inner = DecisionScope::enter();
-            assert!(in_decision());
-        }
-        assert!(
-            in_decision(),
-            "the outer closure is still running under its lock"
-        );
-        drop(outer);
-        assert!(!in_decision());
     }
 }

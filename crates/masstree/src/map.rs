@@ -243,7 +243,9 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// The value of `key`, inserting `make()` first if absent. `make` runs at most once, under
     /// the leaf lock; if it panics the map is unchanged. Like every closure passed to a write,
     /// it may read the map but must not write to it (a nested write panics rather than
-    /// deadlocking on the lock its own thread holds).
+    /// deadlocking on the lock its own thread holds). Writes to *other* maps work; their locks
+    /// are then the caller's to order, as with two `Mutex`es (a thread that writes map B from a
+    /// closure on map A while another writes A from a closure on B can deadlock).
     pub fn get_or_insert_with<'g, F>(
         &'g self,
         key: impl Query<K>,

@@ -5,7 +5,7 @@
 #![cfg(not(miri))]
 
 use masstree::MassTree;
-use masstree_core::EpochReclaim;
+use masstree_core::{EpochReclaim, ReclaimGuard};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::thread;
@@ -67,4 +67,49 @@ fn epoch_map_rejects_a_guard_of_another_map() {
         a.get(b"k", &guard).is_some()
     }));
     assert!(result.is_err());
+}
+
+std::thread_local! {
+    /// Set while the test's decision closure runs (under a leaf lock).
+    static IN_CLOSURE: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// Counts drops that ran while a decision closure held its leaf lock.
+static DROPPED_UNDER_LOCK: AtomicIsize = AtomicIsize::new(0);
+
+struct Probe;
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        if IN_CLOSURE.with(core::cell::Cell::get) {
+            DROPPED_UNDER_LOCK.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Code under a leaf lock can reach a guard of the same map (`m.guard()` inside `update`'s
+/// closure) and flush it, or flush the map: with crossbeam-epoch that collects, which runs
+/// other values' `Drop` under the lock (a `Drop` that waits for another thread, or writes to
+/// this map, would then deadlock or panic). The write holds a shield guard while its closure
+/// runs, so those guards are nested and only mark the hand-off due. Planting `shield` as
+/// `None` for `EpochReclaim` makes this fail (hundreds of drops under the lock).
+#[test]
+fn flushing_from_a_closure_does_not_reclaim_under_the_lock() {
+    let map: MassTree<u64, Probe, EpochReclaim> = MassTree::<u64, _, _>::with_reclaimer();
+    for i in 0..2_000u64 {
+        map.pin().insert(i % 8, Probe); // garbage to collect
+    }
+    let m = map.pin();
+    m.update(0, |_| {
+        IN_CLOSURE.with(|f| f.set(true));
+        for _ in 0..200 {
+            m.guard().flush();
+            map.flush();
+        }
+        IN_CLOSURE.with(|f| f.set(false));
+        Probe
+    });
+    drop(m);
+    map.flush();
+    assert_eq!(DROPPED_UNDER_LOCK.load(Ordering::Relaxed), 0);
 }
