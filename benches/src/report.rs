@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::batch::BatchLookup;
 use crate::memory::{MEMORY_KEYS, MemoryRow};
+use crate::pin_cost::PinCost;
 use crate::svg;
 
 /// Index of our map in every row (contenders are listed ours first): `InlineMassTree`, the
@@ -78,6 +79,8 @@ pub struct Results {
     pub memory_keys: usize,
     /// The pipelined batch lookup measurement (`None`: not run).
     pub batch: Option<BatchLookup>,
+    /// The cost of `pin()` per operation (`None`: not run).
+    pub pin_cost: Option<PinCost>,
 }
 
 /// The outcome of one target.
@@ -244,7 +247,39 @@ fn targets(results: &Results) -> Vec<Target> {
     ];
     out.push(memory_target(results));
     out.push(batch_target(results));
+    out.push(pin_cost_target(results));
     out
+}
+
+/// Per-operation pinning keeps at least this fraction of a held guard's throughput.
+const PIN_EACH_FLOOR: f64 = 0.75;
+
+fn pin_cost_target(results: &Results) -> Target {
+    let what = format!(
+        "`pin()` per operation >= {PIN_EACH_FLOOR}x a held guard (boxed values, cache-resident)"
+    );
+    let Some(c) = results.pin_cost else {
+        return Target {
+            what,
+            met: false,
+            numbers: "not measured in this run".to_owned(),
+        };
+    };
+    let (get, update) = c.ratios();
+    Target {
+        what,
+        met: get >= PIN_EACH_FLOOR && update >= PIN_EACH_FLOOR,
+        numbers: format!(
+            "{} keys, 1 thread: get {:.2} vs {:.2} Mops/s ({}), update {:.2} vs {:.2} Mops/s ({})",
+            c.keys,
+            c.get_each,
+            c.get_held,
+            ratio(get),
+            c.update_each,
+            c.update_held,
+            ratio(update)
+        ),
+    }
 }
 
 fn batch_target(results: &Results) -> Target {
@@ -445,6 +480,10 @@ const METHOD: &str = "
 - The pipelined batch lookup: 10M random 8-byte keys loaded into `masstree Inline`, then 2M
   random present keys looked up on one thread, one `get` at a time and through `get_many` in
   groups of 16 (median of the runs, the two ways alternating).
+- The cost of `pin()` per operation: `masstree Boxed` with the workload's key count (8-byte
+  keys), 1M random lookups and 1M random updates (each retires a boxed value) on one thread,
+  once under one guard held for the whole pass and once with `map.pin()` around every
+  operation (median of the runs, the ways alternating).
 - Steady workloads load their keys untimed, then each thread replays its own pre-drawn trace of
   operations (so no random-number generation is timed) for a fixed time; a thread re-pins its
   guard every 256 operations. Mops/s = operations of all threads / wall time.
@@ -535,6 +574,13 @@ mod tests {
                 keys: 10_000_000,
                 single: 1.0,
                 batched: 2.5,
+            }),
+            pin_cost: Some(PinCost {
+                keys: 200_000,
+                get_held: 10.0,
+                get_each: 8.0,
+                update_held: 5.0,
+                update_each: 4.5,
             }),
         }
     }

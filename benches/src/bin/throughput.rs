@@ -24,7 +24,7 @@ use masstree_benches::driver::{build, full_scans_for, preload, steady_for};
 use masstree_benches::keys::KeySet;
 use masstree_benches::report::{Context, Results, Row, chart, markdown};
 use masstree_benches::workloads::{Preload, Shape, Workload, catalogue};
-use masstree_benches::{batch, machine, memory};
+use masstree_benches::{batch, machine, memory, pin_cost};
 
 /// Every contender allocates through this, so they all run on the same (system) allocator.
 #[global_allocator]
@@ -272,12 +272,20 @@ fn main() -> ExitCode {
         );
         b
     });
+    let pin_cost = (cfg.filter.is_none() && cfg.contender.is_none()).then(|| {
+        eprintln!("pin() per operation vs a held guard, {} keys", cfg.keys);
+        let c = pin_cost::measure(cfg.keys, 1_000_000, cfg.runs);
+        let (get, update) = c.ratios();
+        eprintln!("  get {get:.2}x, update {update:.2}x of a held guard");
+        c
+    });
     let results = Results {
         contenders,
         rows,
         memory,
         memory_keys: cfg.memory_keys,
         batch,
+        pin_cost,
     };
     let ctx = Context {
         command: format!("cargo xtask bench {}", cfg.args.join(" "))
