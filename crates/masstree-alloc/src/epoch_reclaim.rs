@@ -69,12 +69,16 @@ struct Local {
     /// A hand-off is due at the outermost guard's drop (handing over collects, which runs
     /// other objects' `Drop`: never under a nested guard, where the tree may hold a lock).
     flush_due: Cell<bool>,
+    /// A spare registration (claimed by a thread whose own entry was busy).
+    spare: bool,
 }
 
 /// [`Local::owner`] of a registration no thread uses.
 const FREE: usize = 0;
 
-// SAFETY: a `LocalHandle` and the `Cell`s must not be used by two threads at once. Every use
+// SAFETY (`Send`, and so `Sync` for `ThreadLocal` and the spare list, which share `&Local`
+// between threads): a `LocalHandle` and the `Cell`s must not be used by two threads at once. A
+// thread that does not own a registration only loads or CASes `owner`, which is atomic. Every use
 // happens between a successful claim of `owner` (an acquire CAS from `FREE`, or the owner
 // itself finding its own token) and the release store of `FREE` by the same thread, after its
 // last use; the release/acquire pair orders one owner's uses before the next one's. Entries are
@@ -86,12 +90,13 @@ const FREE: usize = 0;
 unsafe impl Send for Local {}
 
 impl Local {
-    fn new(collector: &Collector) -> Self {
+    fn new(collector: &Collector, spare: bool) -> Self {
         Self {
             handle: collector.register(),
             owner: AtomicUsize::new(FREE),
             depth: Cell::new(0),
             flush_due: Cell::new(false),
+            spare,
         }
     }
 
@@ -110,6 +115,9 @@ std::thread_local! {
     /// A byte whose address names the current thread while it runs (no destructor, so it can
     /// be read during thread-local destruction too).
     static TOKEN: u8 = const { 0 };
+    /// Spare registrations (of any map) the current thread holds: while zero, a pin need not
+    /// look for one it must nest in.
+    static SPARES_HELD: Cell<u32> = const { Cell::new(0) };
 }
 
 /// A non-zero number no other running thread has.
@@ -144,7 +152,7 @@ impl EpochReclaim {
     /// else its own entry, else (another thread still uses that entry) a spare one.
     fn claim(&self) -> &Local {
         let me = thread_token();
-        let mine = self.locals.get_or(|| Local::new(&self.collector));
+        let mine = self.locals.get_or(|| Local::new(&self.collector, false));
         // Relaxed: only this thread stores its own token.
         if mine.owner.load(Ordering::Relaxed) == me {
             return mine;
@@ -180,7 +188,7 @@ impl EpochReclaim {
             None => match spare.iter().find(|local| local.claim(me)) {
                 Some(local) => &**local,
                 None => {
-                    let local = Box::new(Local::new(&self.collector));
+                    let local = Box::new(Local::new(&self.collector, true));
                     assert!(local.claim(me), "a new registration is free");
                     spare.push(local);
                     &**spare.last().expect("just pushed")
@@ -204,6 +212,9 @@ impl Drop for Leave<'_> {
         if depth == 0 {
             // Release: this thread's uses of the registration happen before the next claim.
             self.0.owner.store(FREE, Ordering::Release);
+            if self.0.spare {
+                SPARES_HELD.with(|n| n.set(n.get().saturating_sub(1)));
+            }
         }
     }
 }
@@ -269,6 +280,7 @@ unsafe impl Reclaim for EpochReclaim {
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
+        *self.spares_used.get_mut() = false;
         self.collector = Collector::new();
     }
 
@@ -358,7 +370,9 @@ mod tests {
     #[test]
     fn a_busy_entry_sends_the_thread_to_a_spare() {
         let reclaim = EpochReclaim::default();
-        let mine = reclaim.locals.get_or(|| Local::new(&reclaim.collector));
+        let mine = reclaim
+            .locals
+            .get_or(|| Local::new(&reclaim.collector, false));
         let other_thread = usize::MAX; // not an address any thread's token has
         mine.owner.store(other_thread, Ordering::Relaxed);
         {

@@ -64,7 +64,7 @@ unsafe fn check_layer(
         if v.is_locked() || v.is_dirty() || v.is_deleted() {
             return Err(format!("node {n:p} has version {v:?}"));
         }
-        if !parent.is_null() && header.parent().cast::<NodeHeader>() != parent {
+        if !parent.is_null() && header.parent() != parent {
             return Err(format!(
                 "node {n:p} has parent {:p}, expected {parent:p}",
                 header.parent()

@@ -86,12 +86,12 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         let mut child = node_ref::leaf_header(leaf);
         let (ancestor, ancestor_lock, index) = loop {
             // SAFETY: `child` is live and locked by us (the leaf, or a chain internode).
-            let parent = unsafe { node_ref::header(child) }.parent();
+            let parent = Internode::from_header(unsafe { node_ref::header(child) }.parent());
             // SAFETY: a non-root node has a live parent.
             let parent_ref: &'g Internode = unsafe { &*parent };
             let parent_lock = parent_ref.version().lock();
             // SAFETY: as above.
-            if unsafe { node_ref::header(child) }.parent() != parent {
+            if Internode::from_header(unsafe { node_ref::header(child) }.parent()) != parent {
                 drop(parent_lock); // the parent split and moved us: retry with the new one
                 continue;
             }
@@ -177,7 +177,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         perm.remove(pos);
         upper.set_permutation(&upper_lock, perm);
         lock.mark_deleted();
-        let mut above = root.header.parent();
+        let mut above = Internode::from_header(root.header.parent());
         drop(lock);
         // SAFETY: the layer is unreachable now: readers inside it reach the deleted leaf and
         // restart from layer 0. Each node is retired once, here; parents of live nodes are live.
@@ -187,7 +187,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 let next = if (*above).version().load().is_root() {
                     core::ptr::null_mut()
                 } else {
-                    (*above).header.parent()
+                    Internode::from_header((*above).header.parent())
                 };
                 guard.retire::<Internode, FreeBox>(above);
                 above = next;

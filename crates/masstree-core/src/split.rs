@@ -122,8 +122,8 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 }
                 // SAFETY: `left` and `right` are live; we hold both locks.
                 unsafe {
-                    node_ref::header(left).set_parent(root);
-                    node_ref::header(right).set_parent(root);
+                    node_ref::header(left).set_parent((*root).as_header());
+                    node_ref::header(right).set_parent((*root).as_header());
                 }
                 // The parent pointer is set before the root bit clears: readers that see a
                 // non-root climb to `root`.
@@ -143,7 +143,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             // SAFETY: a non-root node has a live parent.
             let parent = unsafe { node_ref::header(left) }.parent();
             // SAFETY: as above.
-            let parent_ref: &'a Internode = unsafe { &*parent };
+            let parent_ref: &'a Internode = unsafe { &*Internode::from_header(parent) };
             let parent_lock = parent_ref.version().lock();
             // SAFETY: `left` is live.
             if unsafe { node_ref::header(left) }.parent() != parent {
@@ -251,7 +251,7 @@ fn split_internode<'a>(
         sibling_ref.set_child(&sibling_lock, i, c);
         // SAFETY: children are live; their parent pointers change only under their parent's
         // lock, which we hold (old parent) and own (new parent).
-        unsafe { node_ref::header(c).set_parent(sibling) };
+        unsafe { node_ref::header(c).set_parent(sibling.cast()) };
     }
     sibling_ref.set_len(&sibling_lock, KEYS - mid - 1);
     sibling_ref.header.set_parent(node.header.parent());
@@ -264,7 +264,7 @@ fn split_internode<'a>(
         node.set_child(lock, i, c);
         if c == right {
             // SAFETY: `right` is live and locked by the caller.
-            unsafe { node_ref::header(c).set_parent(node_ref::internode_header(node).cast()) };
+            unsafe { node_ref::header(c).set_parent(node.as_header()) };
         }
     }
     // The moved children's old slots are cleared: no reader can follow a stale pointer from

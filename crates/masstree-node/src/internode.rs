@@ -48,6 +48,27 @@ impl Internode {
         node
     }
 
+    /// The internode whose header is `header` (a cast: the header is the first field of the
+    /// `#[repr(C)]` internode). Dereferencing the result is sound only where `header` is the
+    /// header of a live internode, such as a non-null [`NodeHeader::parent`].
+    ///
+    /// ```
+    /// use masstree_node::Internode;
+    ///
+    /// let node = Internode::new(true);
+    /// assert!(core::ptr::eq(Internode::from_header(node.as_header()), &node));
+    /// ```
+    #[inline]
+    pub fn from_header(header: *mut NodeHeader) -> *mut Internode {
+        header.cast()
+    }
+
+    /// This internode's header, as [`NodeHeader::parent`] and child pointers name it.
+    #[inline]
+    pub fn as_header(&self) -> *mut NodeHeader {
+        core::ptr::from_ref(&self.header).cast_mut()
+    }
+
     /// The version word.
     #[inline]
     pub fn version(&self) -> &NodeVersion {

@@ -1,0 +1,152 @@
+//! The scan state of one layer: its leaf snapshot and position, and how it finds its leaf
+//! and steps through the snapshot.
+
+use super::direction::Direction;
+use super::snapshot::{Entry, Position, Snapshot};
+use crate::reach::reach_leaf;
+use crate::search::class_order;
+use masstree_key::{ikey_of, keylen_class};
+use masstree_node::NodeHeader;
+
+/// The scan state of one layer.
+pub(super) struct Frame {
+    /// The layer's entry node (its first leaf, or layer 0's root pointer).
+    pub(super) root: *mut NodeHeader,
+    /// The snapshot being emitted, valid while `located`.
+    pub(super) snapshot: Snapshot,
+    /// Whether `snapshot` holds a leaf; otherwise the frame must (re)locate one.
+    pub(super) located: bool,
+    /// Next index into the snapshot, counted in the scan's direction.
+    pub(super) index: usize,
+    /// Whether the snapshot's next entries must still be checked against `position` (or
+    /// `bound`): set for every new snapshot, cleared by the first entry that passes. A snapshot
+    /// is in key order, so every entry after one that passes passes too.
+    pub(super) checking: bool,
+    /// The last position processed in this layer, as of the current snapshot's start: the
+    /// entries taken from the snapshot since are folded in by [`Frame::settle`] before it is
+    /// replaced.
+    pub(super) position: Option<Position>,
+    /// Where the scan enters this layer (from the range bound); read only while `position`
+    /// is `None`, i.e. until the first entry is settled.
+    pub(super) bound: Option<Position>,
+    /// Offset of this layer's slice in the start bound's key, while the scan is still on the
+    /// bound's path (for entering a deeper layer at the bound).
+    pub(super) bound_rest: Option<usize>,
+    /// The slice to descend to when (re)locating, if not the position's.
+    pub(super) seek: Option<u64>,
+}
+
+impl Frame {
+    /// A frame that has not located its first leaf yet.
+    pub(super) fn new(
+        root: *mut NodeHeader,
+        bound: Option<Position>,
+        bound_rest: Option<usize>,
+        prefetch_values: bool,
+    ) -> Self {
+        Frame {
+            root,
+            snapshot: Snapshot {
+                prefetch_values,
+                ..Snapshot::EMPTY
+            },
+            located: false,
+            index: 0,
+            checking: true,
+            position: None,
+            bound,
+            bound_rest,
+            seek: None,
+        }
+    }
+
+    /// Folds the entries taken from the current snapshot into `position`; called before the
+    /// snapshot is replaced. The last one taken is the furthest (the snapshot is in key
+    /// order), unless none passed the checks, in which case the position stays.
+    pub(super) fn settle<D: Direction>(&mut self) {
+        if !self.checking && self.index > 0 {
+            let len = self.snapshot.entries.len();
+            let last = if D::FORWARD {
+                self.index - 1
+            } else {
+                len - self.index
+            };
+            self.position = Some(self.snapshot.entries[last].position());
+        }
+        self.checking = true;
+        self.index = 0;
+    }
+}
+
+/// The layer position of the key `rest` (the bytes from this layer on).
+pub(super) fn position_of(rest: &[u8]) -> Position {
+    (ikey_of(rest), class_order(keylen_class(rest.len())))
+}
+
+/// Finds the frame's leaf for its position (or entry bound) and snapshots it. `false` if the
+/// layer no longer exists.
+pub(super) fn locate<D: Direction>(frame: &mut Frame) -> bool {
+    let target = frame.seek.take().unwrap_or_else(|| {
+        frame
+            .position
+            .or(frame.bound)
+            .map_or(if D::FORWARD { 0 } else { u64::MAX }, |p| p.0)
+    });
+    'descend: loop {
+        // SAFETY: the layer root was read from the tree while pinned.
+        let Some((mut leaf, _)) = (unsafe { reach_leaf(frame.root, target) }) else {
+            return false;
+        };
+        loop {
+            if !frame.snapshot.fill::<D>(leaf) {
+                continue 'descend; // unlinked meanwhile
+            }
+            let snap = &frame.snapshot;
+            // The leaf may have split after the descent: keys at or below the target may now be
+            // in right siblings. Forward scans reach them through `next` anyway; a reverse scan
+            // must start at the leaf that holds the target (B-link hop).
+            // SAFETY: a `next` read in a validated snapshot is live while we are pinned.
+            if !D::FORWARD && !snap.next.is_null() && target >= unsafe { (*snap.next).low_bound() }
+            {
+                // SAFETY: as above.
+                leaf = unsafe { &*snap.next };
+                continue;
+            }
+            frame.located = true;
+            frame.index = 0;
+            return true;
+        }
+    }
+}
+
+/// The next entry of the frame's snapshot in scan order that lies beyond its position (and,
+/// before the first entry, not before its entry bound), with the start bound's offset if this
+/// is the first entry the frame processes (`bound_rest`).
+#[inline]
+pub(super) fn next_in_snapshot<D: Direction>(frame: &mut Frame) -> Option<(Entry, Option<usize>)> {
+    let len = frame.snapshot.entries.len();
+    while frame.index < len {
+        let i = if D::FORWARD {
+            frame.index
+        } else {
+            len - 1 - frame.index
+        };
+        frame.index += 1;
+        let entry = frame.snapshot.entries[i];
+        if !frame.checking {
+            return Some((entry, None));
+        }
+        let p = entry.position();
+        let behind = |q: Position| if D::FORWARD { p <= q } else { p >= q };
+        let before_bound = |q: Position| if D::FORWARD { p < q } else { p > q };
+        if frame.position.is_some_and(behind) {
+            continue;
+        }
+        if frame.position.is_none() && frame.bound.is_some_and(before_bound) {
+            continue;
+        }
+        frame.checking = false;
+        return Some((entry, frame.bound_rest.take()));
+    }
+    None
+}
