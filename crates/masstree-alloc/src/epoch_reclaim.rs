@@ -76,7 +76,7 @@ struct Local {
 /// [`Local::owner`] of a registration no thread uses.
 const FREE: usize = 0;
 
-// SAFETY (`Send`, and so `Sync` for `ThreadLocal` and the spare list, which share `&Local`
+// SAFETY: (`Send`, and so `Sync` for `ThreadLocal` and the spare list, which share `&Local`
 // between threads): a `LocalHandle` and the `Cell`s must not be used by two threads at once. A
 // thread that does not own a registration only loads or CASes `owner`, which is atomic. Every use
 // happens between a successful claim of `owner` (an acquire CAS from `FREE`, or the owner
