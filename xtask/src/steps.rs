@@ -8,10 +8,10 @@ use crate::process::{self, Failure};
 use crate::toolchain;
 
 /// Crates with a `tests/loom.rs` model-checking suite, run under `--cfg loom`.
-pub const LOOM_CRATES: &[&str] = &["masstree-node", "masstree-core"];
+pub const LOOM_CRATES: &[&str] = &["masstree-node", "masstree-core", "olc-btree"];
 
 /// Crates whose tests run under miri.
-pub const MIRI_CRATES: &[&str] = &["masstree-key", "masstree-node", "masstree"];
+pub const MIRI_CRATES: &[&str] = &["masstree-key", "masstree-node", "masstree", "olc-btree"];
 
 /// Preemption bound for loom: deep enough to catch ordering bugs, small
 /// enough to finish in CI.

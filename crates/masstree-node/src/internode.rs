@@ -63,10 +63,13 @@ impl Internode {
         header.cast()
     }
 
-    /// This internode's header, as [`NodeHeader::parent`] and child pointers name it.
+    /// This internode's header, as [`NodeHeader::parent`] and child pointers name it. The
+    /// pointer is derived from the whole node (not from the `header` field), so it keeps the
+    /// right to reach every field after [`Internode::from_header`] (Stacked Borrows; miri caught
+    /// the field-derived version).
     #[inline]
     pub fn as_header(&self) -> *mut NodeHeader {
-        core::ptr::from_ref(&self.header).cast_mut()
+        core::ptr::from_ref(self).cast_mut().cast()
     }
 
     /// The version word.
