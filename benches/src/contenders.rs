@@ -612,7 +612,7 @@ mod tests {
                 let mut reference = BTreeMap::new();
                 for i in 0..3000u64 {
                     let mut key = vec![b'k'; len];
-                    let hashed = crate::rng::mix64(i).to_be_bytes();
+                    let hashed = masstree_testkit::mix64(i).to_be_bytes();
                     key[len - 8..].copy_from_slice(&hashed);
                     map.insert(&s, &key, i);
                     reference.insert(key, i);
@@ -656,7 +656,7 @@ mod tests {
         let mut reference = BTreeMap::new();
         for i in 0..3000u64 {
             let mut key = vec![b'k'; 23];
-            key[15..].copy_from_slice(&crate::rng::mix64(i).to_be_bytes());
+            key[15..].copy_from_slice(&masstree_testkit::mix64(i).to_be_bytes());
             map.insert(&s, &key, i);
             reference.insert(key, i);
         }

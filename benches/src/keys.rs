@@ -3,7 +3,7 @@
 //! The buffer is allocated before any map is built, so the memory measurement (which counts a
 //! map's bytes net of its input) never sees it.
 
-use crate::rng::mix64;
+use masstree_testkit::mix64;
 
 /// The 16 bytes every key of a "shared prefix" set starts with.
 pub const SHARED_PREFIX: &[u8; 16] = b"tenant/0042/obj/";

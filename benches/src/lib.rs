@@ -16,7 +16,6 @@ pub mod machine;
 pub mod memory;
 pub mod pin_cost;
 pub mod report;
-pub mod rng;
 pub mod svg;
 pub mod workloads;
 pub mod zipf;

@@ -11,8 +11,8 @@
 
 use crate::contenders::{Contender, ScanSupport};
 use crate::keys::KeyKind;
-use crate::rng::Rng;
 use crate::zipf::{YCSB_THETA, Zipf};
+use masstree_testkit::Rng;
 
 /// Operations a trace entry can ask for (the top three bits of the entry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! `1 / (i + 1)^theta`. Ranks are scrambled (YCSB's "scrambled Zipfian") so the hot keys are
 //! spread over the key space instead of sitting together in one leaf.
 
-use crate::rng::{Rng, mix64};
+use masstree_testkit::{Rng, mix64};
 
 /// The skew YCSB uses.
 pub const YCSB_THETA: f64 = 0.99;

@@ -10,21 +10,7 @@ use masstree_core::{Boxed, Decision, DeferredReclaim, RawTree};
 
 type Tree = RawTree<u64, DeferredReclaim>;
 
-/// Runs a model with room for the spinning a reader does while a split is in flight.
-fn model(f: impl Fn() + Sync + Send + 'static) {
-    let mut builder = loom::model::Builder::new();
-    builder.max_branches = 1_000_000;
-    builder.check(f);
-}
-
-/// Like [`model`], with a preemption bound of its own (three-thread models explode at the CI
-/// bound of 2).
-fn model_with_bound(preemptions: usize, f: impl Fn() + Sync + Send + 'static) {
-    let mut builder = loom::model::Builder::new();
-    builder.max_branches = 1_000_000;
-    builder.preemption_bound = Some(preemptions);
-    builder.check(f);
-}
+use masstree_testkit::loom_model::{model, model_with_bound};
 
 fn key(i: u64) -> [u8; 8] {
     i.to_be_bytes()

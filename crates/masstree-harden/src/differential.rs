@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn a_pseudo_random_input_passes() {
-        let mut rng = crate::rng::Rng::new(42);
+        let mut rng = masstree_testkit::Rng::new(42);
         for _ in 0..200 {
             let data: Vec<u8> = (0..rng.index(400)).map(|_| rng.next_u64() as u8).collect();
             assert_eq!(run(&data), Ok(()), "{data:?}");

@@ -13,5 +13,4 @@ pub mod history;
 pub mod lincheck;
 pub mod linearize;
 pub mod memory;
-pub mod rng;
 pub mod soak;

@@ -3,7 +3,7 @@
 
 use crate::history::{Clock, Event, History, Op};
 use crate::linearize;
-use crate::rng::{Rng, mix};
+use masstree_testkit::{Rng, mix64};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The map under test.
@@ -36,7 +36,7 @@ const FILLERS: u64 = 24;
 pub struct Config {
     /// Number of histories.
     pub histories: u64,
-    /// Seed of the run; history `i` uses `mix(seed + i)`.
+    /// Seed of the run; history `i` uses `mix64(seed + i)`.
     pub seed: u64,
     /// Threads per history.
     pub threads: usize,
@@ -82,7 +82,7 @@ pub fn history_seed(seed: u64, index: u64) -> u64 {
     if index == 0 {
         seed
     } else {
-        mix(seed.wrapping_add(index))
+        mix64(seed.wrapping_add(index))
     }
 }
 

@@ -6,7 +6,7 @@
 //! resident memory is compared with the ceiling.
 
 use crate::memory;
-use crate::rng::{Rng, mix};
+use masstree_testkit::{Rng, mix64};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -139,7 +139,7 @@ pub fn run(config: &Config) -> Result<Report, String> {
     let mut workers: Vec<Worker> = (0..config.threads)
         .map(|t| Worker {
             id: t as u8,
-            rng: Rng::new(mix(config.seed ^ (t as u64 + 1))),
+            rng: Rng::new(mix64(config.seed ^ (t as u64 + 1))),
             model: BTreeMap::new(),
             operations: 0,
         })

@@ -2,36 +2,12 @@
 //! with readers and writers of neighbouring keys.
 
 mod common;
-use common::value_for;
+use common::{rng, run_with_watchdog, value_for};
 
 use masstree::MassTree;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
-
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
-
-fn run_with_watchdog(threads: Vec<thread::JoinHandle<()>>, stop: &AtomicBool, secs: u64) {
-    thread::sleep(Duration::from_secs(secs));
-    stop.store(true, Ordering::Relaxed);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while threads.iter().any(|h| !h.is_finished()) {
-        assert!(
-            Instant::now() < deadline,
-            "threads did not finish 30 s after stop: deadlock or livelock"
-        );
-        thread::sleep(Duration::from_millis(50));
-    }
-    for h in threads {
-        h.join().unwrap();
-    }
-}
 
 /// A churn key: first slice `s` (shared with stable keys of the same `s`), then `depth` shared
 /// 8-byte slices, then a distinguishing tail. Two such keys with the same (s, depth) but

@@ -2,7 +2,7 @@
 //! get_many racing unlinks and layer churn, prefix() with 0xFF bytes and layers.
 
 mod common;
-use common::value_for;
+use common::{rng, value_for};
 
 use masstree::MassTree;
 use std::collections::{BTreeMap, HashSet};
@@ -10,13 +10,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
-
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
 
 fn key(i: u64) -> Vec<u8> {
     // Mix short keys and long keys sharing layers.

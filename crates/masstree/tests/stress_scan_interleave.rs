@@ -5,16 +5,12 @@
 //! Checks: order, no crossing, bounds, each stable key in range exactly once, every returned key
 //! was present at some point during the scan, every value was one of that key's values.
 
+mod common;
+use common::rng;
+
 use masstree::MassTree;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
-
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
 
 fn gen_key(seed: &mut u64) -> Vec<u8> {
     let alphabet = [0u8, 1, b'm', 0xfe, 0xff];

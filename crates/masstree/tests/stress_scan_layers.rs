@@ -4,7 +4,7 @@
 //! bounds must come out exactly once, in order, with its value; nothing outside the bounds.
 
 mod common;
-use common::value_for;
+use common::{rng, value_for};
 
 use masstree::MassTree;
 use std::ops::Bound;
@@ -12,13 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
-
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
 
 const NS: u64 = 120;
 

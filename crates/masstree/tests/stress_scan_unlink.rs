@@ -4,7 +4,7 @@
 //! come out exactly once, in order, inside the bounds, with its value; never-inserted keys never.
 
 mod common;
-use common::value_for;
+use common::{rng, value_for};
 
 use masstree::MassTree;
 use std::ops::Bound;
@@ -12,13 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
-
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
 
 const GAP: u64 = 48;
 const STABLE: u64 = 300;

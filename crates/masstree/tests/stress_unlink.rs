@@ -3,40 +3,16 @@
 //! must validate at the end; no thread may hang (watchdog).
 
 mod common;
-use common::value_for;
+use common::{rng, run_with_watchdog, value_for};
 
 use masstree::MassTree;
 use masstree::reclaim::{Reclaim, SeizeReclaim};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
-
-fn rng(seed: &mut u64) -> u64 {
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 7;
-    *seed ^= *seed << 17;
-    *seed
-}
 
 /// Runs `work` on `threads` threads for `secs` seconds, panicking if they do not all finish
 /// within `secs + 30` seconds (deadlock / livelock watchdog).
-fn run_with_watchdog(threads: Vec<thread::JoinHandle<()>>, stop: &AtomicBool, secs: u64) {
-    thread::sleep(Duration::from_secs(secs));
-    stop.store(true, Ordering::Relaxed);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while threads.iter().any(|h| !h.is_finished()) {
-        assert!(
-            Instant::now() < deadline,
-            "threads did not finish 30 s after stop: deadlock or livelock"
-        );
-        thread::sleep(Duration::from_millis(50));
-    }
-    for h in threads {
-        h.join().unwrap();
-    }
-}
-
 /// Stable keys every `GAP` numbers in layer 0; churn threads fill whole gaps (several leaves) and
 /// empty them again, so leaves split, unlink with index 0 and > 0, and chains of one-child
 /// internodes go. Readers check stable keys and churn keys' values.

@@ -14,10 +14,7 @@ use olc_btree::OlcBTree;
 /// left set) makes a reader land in the half without the key.
 #[test]
 fn get_races_a_root_leaf_split() {
-    let mut builder = loom::model::Builder::new();
-    // Room for the spinning a reader does while the split is in flight.
-    builder.max_branches = 1_000_000;
-    builder.check(|| {
+    masstree_testkit::loom_model::model(|| {
         let tree: Arc<OlcBTree<u64, DeferredReclaim>> = Arc::new(OlcBTree::new());
         {
             let guard = tree.pin();
