@@ -54,10 +54,17 @@ commands:
   bench      run every map side by side and write docs/benchmarks.md and .svg:
                cargo run --release -p masstree-benches --bin throughput -- <options>
              options (passed through):
-               --quick            ~0.3 s per cell, 200k keys (default: ~2 s, 1M keys)
-               --threads <list>   thread counts, e.g. --threads 1,2,4,8 (default 1,2)
-               --filter <text>    only workloads whose name or id contains it
-               --runs <n>, --seconds <s>, --keys <n>, --memory-keys <n>, --batch-keys <n>, --no-write
+               --quick              ~0.3 s per cell, 200k keys (default: ~2 s, 1M keys)
+               --threads <list>     thread counts, e.g. --threads 1,2,4,8 (default 1,2)
+               --filter <text>      only workloads whose name or id contains it
+               --contender <text>   only maps whose name contains it (the others show n/a)
+               --seconds <s>        time per cell
+               --keys <n>           keys per workload (`_` separators allowed)
+               --runs <n>           runs per cell, the median is reported (default 3)
+               --memory-keys <n>    keys for the memory-per-key table (0: skip; default 1M)
+               --batch-keys <n>     keys for the get_many measurement (0: skip; default 10M)
+               --out-dir <dir>      where benchmarks.md and .svg go (default docs)
+               --no-write           print the report, write nothing
   help       print this help
 ";
 
@@ -148,66 +155,81 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Parses the arguments after `cargo xtask`.
+/// Parses the arguments after `cargo xtask` (with lexopt, the workspace's one parser; the
+/// pass-through commands hand the rest to their runner, which parses it with lexopt too).
 fn parse(args: &[String]) -> Result<Command, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Err("no command given".to_owned());
+    parse_with(args).map_err(|e| e.to_string())
+}
+
+fn parse_with(args: &[String]) -> Result<Command, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let command = match parser.next()? {
+        None => return Err("no command given".into()),
+        Some(Short('h') | Long("help")) => "help".to_owned(),
+        Some(Value(command)) => command.string()?,
+        Some(other) => return Err(other.unexpected()),
     };
-    match command.as_str() {
-        "help" | "-h" | "--help" => no_options(command, rest).map(|()| Command::Help),
-        "bench" => Ok(Command::Bench(rest.to_vec())),
-        "loom" => no_options(command, rest).map(|()| Command::Steps("loom", only(&[Step::Loom]))),
-        "miri" => no_options(command, rest).map(|()| Command::Steps("miri", only(&[Step::Miri]))),
-        "verify" => parse_verify(rest).map(|plan| Command::Steps("verify", plan)),
-        "lincheck" => Ok(Command::Harness("lincheck", rest.to_vec())),
-        "soak" => Ok(Command::Harness("soak", rest.to_vec())),
-        "fuzz" => parse_fuzz(rest).map(Command::Fuzz),
-        "sanitize" => parse_sanitize(rest).map(Command::Sanitize),
-        other => Err(format!("unknown command `{other}`")),
-    }
+    let rest = |parser: &mut lexopt::Parser| -> Result<Vec<String>, lexopt::Error> {
+        parser
+            .raw_args()?
+            .map(|arg| arg.into_string().map_err(lexopt::Error::NonUnicodeValue))
+            .collect()
+    };
+    let none = |parser: &mut lexopt::Parser| -> Result<(), lexopt::Error> {
+        match parser.next()? {
+            None => Ok(()),
+            Some(arg) => Err(arg.unexpected()),
+        }
+    };
+    Ok(match command.as_str() {
+        "help" => none(&mut parser).map(|()| Command::Help)?,
+        "bench" => Command::Bench(rest(&mut parser)?),
+        "loom" => none(&mut parser).map(|()| Command::Steps("loom", only(&[Step::Loom])))?,
+        "miri" => none(&mut parser).map(|()| Command::Steps("miri", only(&[Step::Miri])))?,
+        "verify" => Command::Steps("verify", parse_verify(&mut parser)?),
+        "lincheck" => Command::Harness("lincheck", rest(&mut parser)?),
+        "soak" => Command::Harness("soak", rest(&mut parser)?),
+        "fuzz" => Command::Fuzz(parse_fuzz(&mut parser)?),
+        "sanitize" => Command::Sanitize(parse_sanitize(&mut parser)?),
+        other => return Err(format!("unknown command `{other}`").into()),
+    })
 }
 
 /// Parses `fuzz [--seconds N]`.
-fn parse_fuzz(args: &[String]) -> Result<u64, String> {
-    let value = match args {
-        [] => return Ok(harden::VERIFY_FUZZ_SECONDS),
-        [flag, value] if flag == "--seconds" => value.as_str(),
-        [flag] if flag.starts_with("--seconds=") => &flag["--seconds=".len()..],
-        _ => {
-            return Err(format!(
-                "`fuzz` takes `--seconds N`, got `{}`",
-                args.join(" ")
-            ));
+fn parse_fuzz(parser: &mut lexopt::Parser) -> Result<u64, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut seconds = harden::VERIFY_FUZZ_SECONDS;
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("seconds") => seconds = parser.value()?.parse()?,
+            _ => return Err(arg.unexpected()),
         }
-    };
-    match value.parse() {
-        Ok(seconds) if seconds > 0 => Ok(seconds),
-        _ => Err(format!(
-            "`--seconds` needs a positive number, got `{value}`"
-        )),
     }
+    if seconds == 0 {
+        return Err("`--seconds` needs a positive number".into());
+    }
+    Ok(seconds)
 }
 
 /// Parses `sanitize [thread|address|leak]...` (none: all of them).
-fn parse_sanitize(args: &[String]) -> Result<Vec<Sanitizer>, String> {
-    if args.is_empty() {
-        return Ok(Sanitizer::ALL.to_vec());
+fn parse_sanitize(parser: &mut lexopt::Parser) -> Result<Vec<Sanitizer>, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut chosen = Vec::new();
+    while let Some(arg) = parser.next()? {
+        let Value(name) = arg else {
+            return Err(arg.unexpected());
+        };
+        let name = name.string()?;
+        chosen.push(Sanitizer::from_name(&name).ok_or_else(|| {
+            format!("unknown sanitizer `{name}` (sanitizers: thread, address, leak)")
+        })?);
     }
-    args.iter()
-        .map(|name| {
-            Sanitizer::from_name(name).ok_or_else(|| {
-                format!("unknown sanitizer `{name}` (sanitizers: thread, address, leak)")
-            })
-        })
-        .collect()
-}
-
-/// Fails if a command that takes no options got some.
-fn no_options(command: &str, rest: &[String]) -> Result<(), String> {
-    match rest.first() {
-        None => Ok(()),
-        Some(arg) => Err(format!("`{command}` takes no arguments, got `{arg}`")),
-    }
+    Ok(if chosen.is_empty() {
+        Sanitizer::ALL.to_vec()
+    } else {
+        chosen
+    })
 }
 
 /// A plan that runs exactly these steps.
@@ -216,34 +238,21 @@ fn only(steps: &[Step]) -> Vec<(Step, Plan)> {
 }
 
 /// Parses `verify`'s options into the plan of steps.
-fn parse_verify(args: &[String]) -> Result<Vec<(Step, Plan)>, String> {
+fn parse_verify(parser: &mut lexopt::Parser) -> Result<Vec<(Step, Plan)>, lexopt::Error> {
+    use lexopt::prelude::*;
     let mut skip = Vec::new();
     let mut only_steps: Option<Vec<Step>> = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag, Some(value.to_owned())),
-            None => (arg.as_str(), None),
-        };
-        if flag != "--skip" && flag != "--only" {
-            return Err(format!("unknown option `{arg}` for `verify`"));
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => args
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("`{flag}` needs a comma-separated list of steps"))?,
-        };
-        let steps = parse_steps(&value)?;
-        if flag == "--skip" {
-            skip.extend(steps);
-        } else {
-            only_steps.get_or_insert_with(Vec::new).extend(steps);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("skip") => skip.extend(parse_steps(&parser.value()?.string()?)?),
+            Long("only") => only_steps
+                .get_or_insert_with(Vec::new)
+                .extend(parse_steps(&parser.value()?.string()?)?),
+            _ => return Err(arg.unexpected()),
         }
     }
     if only_steps.is_some() && !skip.is_empty() {
-        return Err("use either `--skip` or `--only`, not both".to_owned());
+        return Err("use either `--skip` or `--only`, not both".into());
     }
     let plan = Step::ALL
         .into_iter()
@@ -261,21 +270,21 @@ fn parse_verify(args: &[String]) -> Result<Vec<(Step, Plan)>, String> {
 }
 
 /// Parses a comma-separated list of step names.
-fn parse_steps(list: &str) -> Result<Vec<Step>, String> {
+fn parse_steps(list: &str) -> Result<Vec<Step>, lexopt::Error> {
     let names: Vec<&str> = list
         .split(',')
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .collect();
     if names.is_empty() {
-        return Err("empty list of steps".to_owned());
+        return Err("empty list of steps".into());
     }
     names
         .into_iter()
         .map(|name| {
             Step::from_name(name).ok_or_else(|| {
                 let known: Vec<&str> = Step::ALL.iter().map(|step| step.name()).collect();
-                format!("unknown step `{name}` (steps: {})", known.join(", "))
+                format!("unknown step `{name}` (steps: {})", known.join(", ")).into()
             })
         })
         .collect()

@@ -51,6 +51,11 @@ struct Config {
 }
 
 fn parse(args: Vec<String>) -> Result<Config, String> {
+    parse_with(args.clone()).map_err(|e| format!("{e}\n{USAGE}"))
+}
+
+fn parse_with(args: Vec<String>) -> Result<Config, lexopt::Error> {
+    use lexopt::prelude::*;
     let quick = args.iter().any(|a| a == "--quick");
     let mut cfg = Config {
         threads: vec![1, 2],
@@ -65,52 +70,42 @@ fn parse(args: Vec<String>) -> Result<Config, String> {
         write: true,
         args: args.clone(),
     };
-    let mut it = args.into_iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
-            None => (arg.clone(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("`{flag}` needs a value"))
-        };
-        let number = |v: String| {
-            v.replace('_', "")
-                .parse::<usize>()
-                .map_err(|e| format!("`{flag}`: {e}"))
-        };
-        match flag.as_str() {
-            "--quick" => {}
-            "--no-write" => cfg.write = false,
-            "--threads" => {
-                cfg.threads = value()?
+    // A count, `_` separators allowed (`--keys 10_000_000`).
+    let count = |parser: &mut lexopt::Parser| -> Result<usize, lexopt::Error> {
+        let text = parser.value()?.string()?;
+        text.replace('_', "")
+            .parse::<usize>()
+            .map_err(|e| format!("`{text}`: {e}").into())
+    };
+    let mut parser = lexopt::Parser::from_args(args);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("quick") => {}
+            Long("no-write") => cfg.write = false,
+            Long("threads") => {
+                cfg.threads = parser
+                    .value()?
+                    .string()?
                     .split(',')
-                    .map(|t| {
-                        t.trim()
-                            .parse::<usize>()
-                            .map_err(|e| format!("--threads: {e}"))
-                    })
-                    .collect::<Result<_, _>>()?;
+                    .map(|t| t.trim().parse::<usize>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("--threads: {e}"))?;
                 if cfg.threads.is_empty() || cfg.threads.contains(&0) {
-                    return Err("--threads needs positive counts".to_owned());
+                    return Err("--threads needs positive counts".into());
                 }
             }
-            "--filter" => cfg.filter = Some(value()?),
-            "--contender" => cfg.contender = Some(value()?),
-            "--seconds" => {
-                let s: f64 = value()?.parse().map_err(|e| format!("--seconds: {e}"))?;
-                cfg.cell = Duration::from_secs_f64(s);
+            Long("filter") => cfg.filter = Some(parser.value()?.string()?),
+            Long("contender") => cfg.contender = Some(parser.value()?.string()?),
+            Long("seconds") => {
+                cfg.cell = Duration::from_secs_f64(parser.value()?.parse::<f64>()?);
             }
-            "--keys" => cfg.keys = number(value()?)?.max(2),
-            "--runs" => cfg.runs = number(value()?)?.max(1),
-            "--memory-keys" => cfg.memory_keys = number(value()?)?,
-            "--batch-keys" => cfg.batch_keys = number(value()?)?,
-            "--out-dir" => cfg.out_dir = PathBuf::from(value()?),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown option `{other}`\n{USAGE}")),
+            Long("keys") => cfg.keys = count(&mut parser)?.max(2),
+            Long("runs") => cfg.runs = count(&mut parser)?.max(1),
+            Long("memory-keys") => cfg.memory_keys = count(&mut parser)?,
+            Long("batch-keys") => cfg.batch_keys = count(&mut parser)?,
+            Long("out-dir") => cfg.out_dir = PathBuf::from(parser.value()?),
+            Short('h') | Long("help") => return Err(USAGE.into()),
+            _ => return Err(arg.unexpected()),
         }
     }
     Ok(cfg)

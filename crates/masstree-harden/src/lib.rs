@@ -7,7 +7,6 @@
 //! - [`differential`]: the fuzz target's body, the map against `BTreeMap`;
 //! - [`rng`]: a tiny seeded generator, so every run is reproducible from its seed.
 
-pub mod args;
 pub mod differential;
 pub mod history;
 pub mod lincheck;

@@ -1,7 +1,6 @@
 //! `lincheck [--histories N] [--seed S] [--threads T] [--ops O]`: short concurrent histories on
 //! a hot key set, each checked for linearizability. Run by `cargo xtask lincheck`.
 
-use masstree_harden::args::Args;
 use masstree_harden::lincheck::{self, Config};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -45,18 +44,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse() -> Result<Config, String> {
-    let mut args = Args::parse(std::env::args().skip(1))?;
-    let default = Config::default();
-    let config = Config {
-        histories: args.number("histories", default.histories)?,
-        seed: args.number("seed", default.seed)?,
-        threads: args.number("threads", default.threads as u64)? as usize,
-        ops_per_thread: args.number("ops", default.ops_per_thread as u64)? as usize,
-    };
-    args.finish()?;
+fn parse() -> Result<Config, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut config = Config::default();
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("histories") => config.histories = parser.value()?.parse()?,
+            Long("seed") => config.seed = parser.value()?.parse()?,
+            Long("threads") => config.threads = parser.value()?.parse()?,
+            Long("ops") => config.ops_per_thread = parser.value()?.parse()?,
+            _ => return Err(arg.unexpected()),
+        }
+    }
     if config.threads == 0 || config.threads * config.ops_per_thread > 100 {
-        return Err("need 1.. threads and at most 100 operations per history".to_owned());
+        return Err("need 1.. threads and at most 100 operations per history".into());
     }
     Ok(config)
 }

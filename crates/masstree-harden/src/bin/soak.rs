@@ -2,7 +2,6 @@
 //! workload with structural and content checks between phases and a memory ceiling. Run by
 //! `cargo xtask soak`.
 
-use masstree_harden::args::Args;
 use masstree_harden::soak::{self, Config};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -38,25 +37,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse() -> Result<Config, String> {
-    let mut args = Args::parse(std::env::args().skip(1))?;
-    let default = Config::default();
-    let seconds = if args.has("minutes") {
-        args.number("minutes", 1)? * 60
-    } else {
-        args.number("seconds", default.duration.as_secs())?
-    };
-    let config = Config {
-        duration: Duration::from_secs(seconds),
-        phase: default.phase.min(Duration::from_secs(seconds.max(1))),
-        threads: args.number("threads", default.threads as u64)? as usize,
-        max_rss_mib: args.number("max-rss-mib", default.max_rss_mib)?,
-        seed: args.number("seed", default.seed)?,
-        ..default
-    };
-    args.finish()?;
+fn parse() -> Result<Config, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut config = Config::default();
+    let mut seconds = config.duration.as_secs();
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("minutes") => seconds = parser.value()?.parse::<u64>()? * 60,
+            Long("seconds") => seconds = parser.value()?.parse()?,
+            Long("threads") => config.threads = parser.value()?.parse()?,
+            Long("max-rss-mib") => config.max_rss_mib = parser.value()?.parse()?,
+            Long("seed") => config.seed = parser.value()?.parse()?,
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    config.duration = Duration::from_secs(seconds);
+    config.phase = config.phase.min(Duration::from_secs(seconds.max(1)));
     if config.threads == 0 || config.threads >= 64 {
-        return Err("--threads must be 1..64".to_owned());
+        return Err("--threads must be 1..64".into());
     }
     Ok(config)
 }
