@@ -4,6 +4,7 @@
 //! `fuzz/fuzz_targets/differential.rs` (cargo-fuzz) calls [`run`] on libFuzzer's inputs; the
 //! test `tests/fuzz_corpus.rs` replays the committed corpus through it on stable.
 
+use arbitrary::Unstructured;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
@@ -21,34 +22,40 @@ const PREFIXES: [&[u8]; 4] = [b"", b"abcdefg", b"abcdefgh", b"abcdefghijklmnop"]
 /// Tail bytes: NUL (padding collisions), small, letter, 0xff.
 const ALPHABET: [u8; 4] = [0x00, 0x01, b'a', 0xff];
 
-/// A cursor over the input; reads past the end give zeros.
+/// The operations' inputs, drawn with `arbitrary` from libFuzzer's bytes (past their end every
+/// draw gives its smallest value, so any byte string decodes).
 struct Input<'a> {
-    data: &'a [u8],
-    pos: usize,
+    u: Unstructured<'a>,
 }
 
 impl Input<'_> {
     fn done(&self) -> bool {
-        self.pos >= self.data.len()
+        self.u.is_empty()
     }
 
-    fn byte(&mut self) -> u8 {
-        let b = self.data.get(self.pos).copied().unwrap_or(0);
-        self.pos += 1;
-        b
+    /// One of the operations (`0..=13`).
+    fn op(&mut self) -> u8 {
+        self.u.int_in_range(0..=13).unwrap_or(0)
     }
 
+    fn coin(&mut self) -> bool {
+        self.u.arbitrary().unwrap_or(false)
+    }
+
+    /// A key biased toward the trie's edge cases: one of [`PREFIXES`], then up to six bytes of
+    /// [`ALPHABET`].
     fn key(&mut self) -> Vec<u8> {
-        let b = self.byte();
-        let mut key = PREFIXES[usize::from(b & 3)].to_vec();
-        for _ in 0..(b >> 2) % 7 {
-            key.push(ALPHABET[usize::from(self.byte() & 3)]);
+        let prefix: &[u8] = self.u.choose(&PREFIXES).copied().unwrap_or_default();
+        let tail = self.u.int_in_range(0..=6).unwrap_or(0);
+        let mut key = prefix.to_vec();
+        for _ in 0..tail {
+            key.push(self.u.choose(&ALPHABET).copied().unwrap_or(0));
         }
         key
     }
 
     fn bound(&mut self) -> Bound<Vec<u8>> {
-        match self.byte() % 3 {
+        match self.u.int_in_range(0..=2).unwrap_or(2) {
             0 => Bound::Included(self.key()),
             1 => Bound::Excluded(self.key()),
             _ => Bound::Unbounded,
@@ -98,12 +105,14 @@ fn same<T: PartialEq + std::fmt::Debug>(
 pub fn run(data: &[u8]) -> Result<(), String> {
     let mut map = Map::new();
     let mut model: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
-    let mut input = Input { data, pos: 0 };
+    let mut input = Input {
+        u: Unstructured::new(data),
+    };
     let mut step = 0;
     while !input.done() && step < MAX_OPS {
         step += 1;
         let value = step as u64;
-        let op = input.byte() % 14;
+        let op = input.op();
         if op == 13 {
             map.check_invariants()
                 .map_err(|e| format!("step {step}: structure: {e}"))?;
@@ -183,12 +192,12 @@ pub fn run(data: &[u8]) -> Result<(), String> {
             6 => {
                 let k = input.key();
                 // Expect the model's value half the time, a wrong one otherwise.
-                let current = if input.byte().is_multiple_of(2) {
+                let current = if input.coin() {
                     model.get(&k).copied()
                 } else {
                     Some(u64::MAX)
                 };
-                let new = (input.byte().is_multiple_of(2)).then_some(value);
+                let new = input.coin().then_some(value);
                 let got = m
                     .compare_exchange(&k, current.as_ref(), new)
                     .map(|o| o.copied())
@@ -221,7 +230,7 @@ pub fn run(data: &[u8]) -> Result<(), String> {
                     let back = match op {
                         7 => false,
                         8 => true,
-                        _ => input.byte() % 2 == 1,
+                        _ => input.coin(),
                     };
                     let g = if back {
                         got_range.next_back()
@@ -269,7 +278,7 @@ pub fn run(data: &[u8]) -> Result<(), String> {
                 same(step, "len", m.len(), model.len())?;
             }
             _ => {
-                if input.byte().is_multiple_of(2) {
+                if input.coin() {
                     same(
                         step,
                         "pop_first",
@@ -315,8 +324,16 @@ mod tests {
 
     #[test]
     fn invalid_bounds_are_empty_not_a_panic() {
-        // range (Included("abcdefgh"), Excluded("")) : start past end.
-        assert_eq!(run(&[0, 2, 7, 0, 2, 1, 0]), Ok(()));
+        // Every range op (7, 8, 9: the op draw is `int_in_range(0..=13)`) with bounds drawn
+        // from every byte value: start past the end and equal excluded bounds among them.
+        for op in [7u8, 8, 9] {
+            for b in 0..=255u8 {
+                assert_eq!(
+                    run(&[op, b, b.wrapping_mul(7), b ^ 0x55, b.rotate_left(3)]),
+                    Ok(())
+                );
+            }
+        }
         assert!(!valid(&Bound::Excluded(vec![1]), &Bound::Excluded(vec![1])));
         assert!(valid(&Bound::Included(vec![1]), &Bound::Excluded(vec![1])));
         assert!(!valid(&Bound::Included(vec![2]), &Bound::Included(vec![1])));
