@@ -275,12 +275,7 @@ unsafe impl Reclaim for EpochReclaim {
         // Unregister every registration (each pushes its bag to the global queue), then drop
         // the collector: with no registration left it is the last reference, and its drop
         // runs every deferred function. A fresh collector replaces it.
-        self.locals.clear();
-        self.spare
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-        *self.spares_used.get_mut() = false;
+        self.unregister_all();
         self.collector = Collector::new();
     }
 
@@ -297,11 +292,19 @@ impl Drop for EpochReclaim {
     fn drop(&mut self) {
         // Fields drop in order (registrations, then the collector), which frees everything
         // too; explicit, as the contract promises it.
+        self.unregister_all();
+    }
+}
+
+impl EpochReclaim {
+    /// Drops every thread's registration, own and spare (`&mut self`: none is in use).
+    fn unregister_all(&mut self) {
         self.locals.clear();
         self.spare
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
+        *self.spares_used.get_mut() = false;
     }
 }
 

@@ -56,6 +56,32 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 const MIB: isize = 1 << 20;
 
+/// Runs a scenario with each reclaimer and checks each one's growth stays under `limit`.
+fn with_both(
+    what: &str,
+    limit: isize,
+    seize: impl FnOnce() -> isize,
+    epoch: impl FnOnce() -> isize,
+) {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (seize, epoch) = (seize(), epoch());
+    eprintln!(
+        "{what}: seize +{} KiB, epoch +{} KiB",
+        seize / 1024,
+        epoch / 1024
+    );
+    assert!(
+        seize < limit,
+        "{what}: seize held back {} KiB",
+        seize / 1024
+    );
+    assert!(
+        epoch < limit,
+        "{what}: epoch held back {} KiB",
+        epoch / 1024
+    );
+}
+
 /// Runs `f` and returns the peak of live bytes above what was live when it started.
 fn peak_growth(f: impl FnOnce()) -> isize {
     let base = LIVE.load(Ordering::SeqCst);
@@ -78,16 +104,12 @@ fn big_values_replaced<R: Reclaim>() -> isize {
 
 #[test]
 fn big_values_replaced_are_freed_within_16_mib() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let seize = big_values_replaced::<SeizeReclaim>();
-    let epoch = big_values_replaced::<EpochReclaim>();
-    eprintln!(
-        "big values: seize +{} KiB, epoch +{} KiB",
-        seize / 1024,
-        epoch / 1024
+    with_both(
+        "big values",
+        16 * MIB,
+        big_values_replaced::<SeizeReclaim>,
+        big_values_replaced::<EpochReclaim>,
     );
-    assert!(seize < 16 * MIB, "seize held back {} KiB", seize / 1024);
-    assert!(epoch < 16 * MIB, "epoch held back {} KiB", epoch / 1024);
 }
 
 /// 1M updates of boxed `u64` values by 2 threads over 1000 keys: what is retired but not yet
@@ -122,16 +144,12 @@ fn small_value_churn<R: Reclaim>() -> isize {
 
 #[test]
 fn small_value_churn_holds_back_under_1_mib_per_thread() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let seize = small_value_churn::<SeizeReclaim>();
-    let epoch = small_value_churn::<EpochReclaim>();
-    eprintln!(
-        "small churn: seize +{} KiB, epoch +{} KiB",
-        seize / 1024,
-        epoch / 1024
+    with_both(
+        "small churn",
+        2 * MIB,
+        small_value_churn::<SeizeReclaim>,
+        small_value_churn::<EpochReclaim>,
     );
-    assert!(seize < 2 * MIB, "seize held back {} KiB", seize / 1024);
-    assert!(epoch < 2 * MIB, "epoch held back {} KiB", epoch / 1024);
 }
 
 /// 100k `pin().get()` calls while another guard stays pinned: crossbeam-epoch registered a new
@@ -174,16 +192,12 @@ fn long_handle_refreshed<R: Reclaim>() -> isize {
 
 #[test]
 fn a_refreshed_long_lived_handle_holds_little() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let seize = long_handle_refreshed::<SeizeReclaim>();
-    let epoch = long_handle_refreshed::<EpochReclaim>();
-    eprintln!(
-        "refreshed handle: seize +{} KiB, epoch +{} KiB",
-        seize / 1024,
-        epoch / 1024
+    with_both(
+        "refreshed handle",
+        16 * MIB,
+        long_handle_refreshed::<SeizeReclaim>,
+        long_handle_refreshed::<EpochReclaim>,
     );
-    assert!(seize < 16 * MIB, "seize held back {} KiB", seize / 1024);
-    assert!(epoch < 16 * MIB, "epoch held back {} KiB", epoch / 1024);
 }
 
 /// `flush` frees what this thread retired, now: five replaced values (fewer than any batch
