@@ -135,6 +135,23 @@ pub mod key {
 /// map.clear(); // error: `map` is borrowed by `guard`
 /// drop(guard);
 /// ```
+///
+/// The same holds for crossbeam-epoch (an earlier `EpochGuard` did not borrow its map, so this
+/// compiled, and values the map retired were dropped after the map, when the guard dropped):
+#[cfg_attr(
+    feature = "crossbeam-epoch",
+    doc = r#"
+```compile_fail,E0502
+use masstree::MassTree;
+use masstree::reclaim::EpochReclaim;
+
+let mut map: MassTree<u64, u64, EpochReclaim> = MassTree::with_reclaimer();
+let guard = map.guard();
+map.clear(); // error: `map` is borrowed by `guard`
+drop(guard);
+```
+"#
+)]
 pub mod reclaim {
     pub use masstree_core::{Reclaim, ReclaimGuard, SeizeGuard, SeizeReclaim};
 

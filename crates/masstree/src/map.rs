@@ -138,10 +138,10 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     ///
     /// let map: MassTree<u64, Vec<u8>> = MassTree::new();
     /// for _ in 0..10 {
-    ///     map.pin().insert(7, vec![0; 1 << 20]);
+    ///     map.pin().insert(7, vec![0; 4096]);
     /// }
-    /// map.flush(); // the nine replaced megabytes are freed here, not at some later write
-    /// assert_eq!(map.pin().get(7).map(Vec::len), Some(1 << 20));
+    /// map.flush(); // the nine replaced values are freed here, not at some later write
+    /// assert_eq!(map.pin().get(7).map(Vec::len), Some(4096));
     /// ```
     pub fn flush(&self) {
         self.raw.flush();

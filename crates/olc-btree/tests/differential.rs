@@ -47,13 +47,13 @@ fn scan_of(tree: &OlcBTree<u32>, from: u64, n: usize) -> Vec<(u64, u32)> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 2 } else { 64 },
+        cases: if cfg!(miri) { 1 } else { 64 },
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
     #[test]
-    fn matches_btreemap(ops in prop::collection::vec(op(), 0..if cfg!(miri) { 80 } else { 1500 })) {
+    fn matches_btreemap(ops in prop::collection::vec(op(), 0..if cfg!(miri) { 60 } else { 1500 })) {
         let tree: OlcBTree<u32> = OlcBTree::new();
         let mut model = BTreeMap::new();
         let guard = tree.pin();
@@ -78,7 +78,7 @@ proptest! {
 /// splits of leaves and internodes) and keep every key.
 #[test]
 fn deep_trees_keep_every_key() {
-    let n: u64 = if cfg!(miri) { 400 } else { 60_000 };
+    let n: u64 = if cfg!(miri) { 200 } else { 60_000 };
     for order in 0..3 {
         let tree: OlcBTree<u64> = OlcBTree::new();
         let guard = tree.pin();
