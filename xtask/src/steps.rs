@@ -28,7 +28,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
 ];
 
 /// Proptest cases per property under miri, which is slow.
-const MIRI_PROPTEST_CASES: &str = "4";
+const MIRI_PROPTEST_CASES: &str = "2";
 
 /// Miri flags: strict provenance catches integer-to-pointer casts.
 const MIRI_FLAGS: &str = "-Zmiri-strict-provenance";

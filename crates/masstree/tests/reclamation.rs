@@ -14,7 +14,7 @@ fn long_key(i: u64) -> Vec<u8> {
 
 #[test]
 fn fill_and_empty_rounds_stay_bounded() {
-    let n: u64 = if cfg!(miri) { 200 } else { 20_000 };
+    let n: u64 = if cfg!(miri) { 120 } else { 20_000 };
     let rounds = if cfg!(miri) { 2 } else { 20 };
     let mut map = MassTree::<[u8], _>::new();
     let mut peak = 0;
