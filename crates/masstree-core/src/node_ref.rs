@@ -41,9 +41,3 @@ pub(crate) unsafe fn header<'a>(n: *const NodeHeader) -> &'a NodeHeader {
 pub(crate) fn leaf_header(leaf: &Leaf) -> *mut NodeHeader {
     (leaf as *const Leaf).cast_mut().cast()
 }
-
-/// An internode as a header pointer.
-#[inline]
-pub(crate) fn internode_header(node: &Internode) -> *mut NodeHeader {
-    (node as *const Internode).cast_mut().cast()
-}

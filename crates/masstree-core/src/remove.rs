@@ -86,12 +86,12 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         let mut child = node_ref::leaf_header(leaf);
         let (ancestor, ancestor_lock, index) = loop {
             // SAFETY: `child` is live and locked by us (the leaf, or a chain internode).
-            let parent = Internode::from_header(unsafe { node_ref::header(child) }.parent());
-            // SAFETY: a non-root node has a live parent.
-            let parent_ref: &'g Internode = unsafe { &*parent };
+            let parent = unsafe { node_ref::header(child) }.parent();
+            // SAFETY: a non-root node has a live parent, an internode.
+            let parent_ref: &'g Internode = unsafe { node_ref::internode(parent) };
             let parent_lock = parent_ref.version().lock();
             // SAFETY: as above.
-            if Internode::from_header(unsafe { node_ref::header(child) }.parent()) != parent {
+            if unsafe { node_ref::header(child) }.parent() != parent {
                 drop(parent_lock); // the parent split and moved us: retry with the new one
                 continue;
             }
@@ -106,7 +106,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 // `collapse_empty` handles; nothing to unlink here.
                 return None;
             }
-            child = node_ref::internode_header(parent_ref);
+            child = parent_ref.as_header();
             chain.push((parent_ref, parent_lock));
         };
         let next = leaf.next();

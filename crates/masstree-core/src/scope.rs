@@ -86,11 +86,6 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         }
     }
 
-    /// This tree's address, naming it in a [`PinnedScope`].
-    fn address(&self) -> usize {
-        (self as *const Self).addr()
-    }
-
     /// About `want` increasing byte strings (or fewer, for small trees) that cut the key
     /// space into pieces holding similar numbers of keys: the separators and keys of the
     /// top nodes, read breadth-first, descending into deeper layers when layer 0 is small

@@ -143,7 +143,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             // SAFETY: a non-root node has a live parent.
             let parent = unsafe { node_ref::header(left) }.parent();
             // SAFETY: as above.
-            let parent_ref: &'a Internode = unsafe { &*Internode::from_header(parent) };
+            let parent_ref: &'a Internode = unsafe { node_ref::internode(parent) };
             let parent_lock = parent_ref.version().lock();
             // SAFETY: `left` is live.
             if unsafe { node_ref::header(left) }.parent() != parent {
@@ -169,7 +169,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 split_internode(parent_ref, &parent_lock, index, key, right, at_end);
             drop(right_lock);
             drop(left_lock);
-            left = node_ref::internode_header(parent_ref);
+            left = parent_ref.as_header();
             left_lock = parent_lock;
             right = sibling;
             right_lock = sibling_lock;

@@ -66,6 +66,11 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         self.reclaim.flush();
     }
 
+    /// This tree's address: names it in a [`crate::PinnedScope`] and in a decision scope.
+    pub(crate) fn address(&self) -> usize {
+        (self as *const Self).addr()
+    }
+
     /// Whether `guard` belongs to this tree's reclaimer.
     #[inline]
     pub fn owns_guard(&self, guard: &R::Guard<'_>) -> bool {

@@ -195,7 +195,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
 impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Whether this thread runs a decision closure under a leaf lock of this tree.
     pub(crate) fn in_decision(&self) -> bool {
-        crate::decision::in_scope_of((self as *const Self).addr())
+        crate::decision::in_scope_of(self.address())
     }
 
     /// Wraps a decision closure so that, while it runs, a write to this tree from the same
@@ -208,7 +208,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     {
         move |old| {
             let _shield = self.reclaim.shield();
-            crate::decision::run_in_scope((self as *const Self).addr(), || decide(old))
+            crate::decision::run_in_scope(self.address(), || decide(old))
         }
     }
 }
