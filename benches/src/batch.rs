@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use crate::contenders::Ours;
+use crate::driver::median;
 
 /// Keys per `get_many` call (the core overlaps the descents of up to 16 keys at a time).
 const BATCH: usize = 16;
@@ -30,11 +31,6 @@ impl BatchLookup {
 /// The `i`-th key: 8 bytes scattered over the key space (a bijection of `i`).
 fn key(i: u64) -> [u8; 8] {
     i.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes()
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
 }
 
 /// Loads `keys` random 8-byte keys into our map, then times `probes` random lookups of present

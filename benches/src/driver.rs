@@ -13,6 +13,13 @@ use crate::workloads::{Op, Preload, SCAN_LEN, decode, short_scan_len};
 /// held before it is dropped and re-created.
 pub const BATCH: usize = 256;
 
+/// The median of repeated measurements (the upper one of the middle two for an even count):
+/// what every figure of a run reports.
+pub fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
 /// Inserts the keys `preload` asks for, single-threaded (untimed setup).
 pub fn preload<C: Contender>(map: &C, keys: &KeySet, preload: Preload) {
     let step = match preload {

@@ -7,6 +7,7 @@
 use std::time::Instant;
 
 use crate::contenders::OursBoxed;
+use crate::driver::median;
 
 /// What one pin-cost measurement found, millions of operations per second (medians).
 #[derive(Clone, Copy, Debug)]
@@ -32,11 +33,6 @@ impl PinCost {
             self.update_each / self.update_held,
         )
     }
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
 }
 
 /// Times `ops` random operations each way over `keys` 8-byte keys, `runs` times (alternating),

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use masstree_benches::alloc_counter::CountingAlloc;
 use masstree_benches::contenders::{Contender, Lineup, Visitor, for_each, names};
-use masstree_benches::driver::{build, full_scans_for, preload, steady_for};
+use masstree_benches::driver::{build, full_scans_for, median, preload, steady_for};
 use masstree_benches::keys::KeySet;
 use masstree_benches::report::{Context, Results, Row, chart, markdown};
 use masstree_benches::workloads::{Preload, Shape, Workload, catalogue};
@@ -51,7 +51,7 @@ struct Config {
 }
 
 fn parse(args: Vec<String>) -> Result<Config, String> {
-    parse_with(args.clone()).map_err(|e| format!("{e}\n{USAGE}"))
+    parse_with(args).map_err(|e| format!("{e}\n{USAGE}"))
 }
 
 fn parse_with(args: Vec<String>) -> Result<Config, lexopt::Error> {
@@ -109,11 +109,6 @@ fn parse_with(args: Vec<String>) -> Result<Config, lexopt::Error> {
         }
     }
     Ok(cfg)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
 }
 
 /// Runs one workload on every contender; `cells[t][c]` is millions of operations (of the
