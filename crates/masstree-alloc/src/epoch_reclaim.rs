@@ -5,8 +5,8 @@ use crate::{Free, Reclaim, ReclaimGuard};
 use core::cell::Cell;
 use core::mem::ManuallyDrop;
 use crossbeam_epoch::{Collector, Guard, LocalHandle};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use thread_local::ThreadLocal;
 
 /// Epoch-based reclamation through a `crossbeam_epoch::Collector` owned by one map.
@@ -100,14 +100,13 @@ impl Local {
         }
     }
 
-    /// Whether the thread with token `me` holds (or now took) this registration.
-    fn claim(&self, me: usize) -> bool {
-        // Relaxed when it is our own token: only this thread stores it.
-        self.owner.load(Ordering::Relaxed) == me
-            || self
-                .owner
-                .compare_exchange(FREE, me, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
+    /// Claims this registration for the thread with token `me` if no thread holds it.
+    /// Acquire on success: pairs with the release store of the previous owner's last
+    /// [`Leave`], so its uses happen before ours.
+    fn take(&self, me: usize) -> bool {
+        self.owner
+            .compare_exchange(FREE, me, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
     }
 }
 
@@ -158,46 +157,48 @@ impl EpochReclaim {
             return mine;
         }
         // A thread that pinned through a spare must nest in it, even if its own entry has
-        // come free meanwhile. Relaxed: a thread reads back its own store here.
-        if self.spares_used.load(Ordering::Relaxed)
-            && let Some(local) = self.spare_of(me, false)
+        // come free meanwhile. Only a thread that holds a spare (of some map) looks, and only
+        // in a map that ever made one. Relaxed: a thread reads back its own stores here.
+        if SPARES_HELD.with(Cell::get) > 0
+            && self.spares_used.load(Ordering::Relaxed)
+            && let Some(local) = self.held_spare(me)
         {
             return local;
         }
-        if mine.claim(me) {
+        if mine.take(me) {
             return mine;
         }
         self.spares_used.store(true, Ordering::Relaxed);
-        self.spare_of(me, true)
-            .expect("a spare is made when none is free")
+        let local = self.take_spare(me);
+        SPARES_HELD.with(|n| n.set(n.get() + 1));
+        local
     }
 
-    /// The spare registration the thread `me` holds; with `take`, else a free one claimed,
-    /// else a new one.
-    fn spare_of(&self, me: usize, take: bool) -> Option<&Local> {
-        let mut spare = self
-            .spare
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let held = spare
+    /// The spare registration the thread `me` holds, if any.
+    fn held_spare(&self, me: usize) -> Option<&Local> {
+        let spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+        let local: *const Local = &**spare
             .iter()
-            .find(|local| local.owner.load(Ordering::Relaxed) == me);
-        let local: *const Local = match held {
-            Some(local) => &**local,
-            None if !take => return None,
-            None => match spare.iter().find(|local| local.claim(me)) {
-                Some(local) => &**local,
-                None => {
-                    let local = Box::new(Local::new(&self.collector, true));
-                    assert!(local.claim(me), "a new registration is free");
-                    spare.push(local);
-                    &**spare.last().expect("just pushed")
-                }
-            },
-        };
+            .find(|local| local.owner.load(Ordering::Relaxed) == me)?;
         // SAFETY: spare registrations are boxed (they do not move when the vector grows) and
         // dropped only through `&mut self`, so this one lives as long as `&self`.
         Some(unsafe { &*local })
+    }
+
+    /// A free spare registration, or a new one, claimed for the thread `me`.
+    fn take_spare(&self, me: usize) -> &Local {
+        let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+        let local: *const Local = match spare.iter().find(|local| local.take(me)) {
+            Some(local) => &**local,
+            None => {
+                let local = Box::new(Local::new(&self.collector, true));
+                assert!(local.take(me), "a new registration is free");
+                spare.push(local);
+                &**spare.last().expect("just pushed")
+            }
+        };
+        // SAFETY: as in `held_spare`.
+        unsafe { &*local }
     }
 }
 
@@ -302,7 +303,7 @@ impl EpochReclaim {
         self.locals.clear();
         self.spare
             .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .clear();
         *self.spares_used.get_mut() = false;
     }
