@@ -45,6 +45,7 @@ impl KeyBound {
 
     /// Whether `key` lies on the far side of this bound, seen as a *start* bound of a scan in
     /// direction `forward` (i.e. is before the start).
+    #[inline]
     pub(super) fn before_start(&self, key: &[u8], forward: bool) -> bool {
         let Some(b) = self.key() else { return false };
         let ord = if forward { key.cmp(b) } else { b.cmp(key) };
@@ -56,6 +57,7 @@ impl KeyBound {
 
     /// Whether `key` lies beyond this bound, seen as an *end* bound of a scan in direction
     /// `forward`.
+    #[inline]
     pub(super) fn past_end(&self, key: &[u8], forward: bool) -> bool {
         let Some(b) = self.key() else { return false };
         let ord = if forward { key.cmp(b) } else { b.cmp(key) };

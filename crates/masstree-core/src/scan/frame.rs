@@ -79,6 +79,7 @@ impl Frame {
 }
 
 /// The layer position of the key `rest` (the bytes from this layer on).
+#[inline]
 pub(super) fn position_of(rest: &[u8]) -> Position {
     (ikey_of(rest), class_order(keylen_class(rest.len())))
 }

@@ -19,6 +19,7 @@ pub(super) struct Entry {
 }
 
 impl Entry {
+    #[inline]
     pub(super) fn position(&self) -> Position {
         (self.ikey, class_order(self.keylen))
     }
