@@ -21,9 +21,9 @@ impl<V, R: Reclaim> OlcBTree<V, R> {
     /// is dirty before its child is: a reader that read a child's version mid-split fails its
     /// check of the parent.
     pub(crate) fn split_path(&self, path: Vec<Locked<'_>>, ikey: u64, word: *mut ()) {
-        let top = path[0].0;
-        // SAFETY: the first node is live and locked.
-        let top_splits = path.len() == 1 || unsafe { crate::node::is_full(top) };
+        // The first node splits if it is full: the leaf itself (a path of one), or the full
+        // root. SAFETY: the first node is live and locked.
+        let top_splits = unsafe { crate::node::is_full(path[0].0) };
         for (i, (_, lock)) in path.iter().enumerate() {
             if i == 0 && !top_splits {
                 lock.mark_insert();
