@@ -36,7 +36,7 @@ fn run<S: ValueSlot<u64>>() {
         "fwd" => {
             for k in keys.iter().take(scans) {
                 sum += m
-                    .range::<[u8], _>((Included(&k[..]), Unbounded))
+                    .range((Included(&k[..]), Unbounded))
                     .values()
                     .take(100)
                     .map(|v| *S::as_value(&v))
@@ -46,7 +46,7 @@ fn run<S: ValueSlot<u64>>() {
         "rev" => {
             for k in keys.iter().take(scans) {
                 sum += m
-                    .range::<[u8], _>((Unbounded, Included(&k[..])))
+                    .range((Unbounded, Included(&k[..])))
                     .values()
                     .rev()
                     .take(100)

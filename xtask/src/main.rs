@@ -24,6 +24,8 @@ commands:
   verify     run every CI check in order, stopping at the first failure:
                fmt     cargo fmt --all --check
                clippy  cargo clippy --workspace --all-targets --all-features -- -D warnings
+               package cargo package --workspace --exclude <unpublished> --locked --allow-dirty
+                         (in a fresh target/package-check)
                test    cargo test --workspace --release --all-features
                stress  cargo test --release --workspace --all-features -- --ignored
                examples  cargo run --release --example <name> for every facade example
@@ -314,8 +316,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "fmt", "clippy", "test", "stress", "examples", "lincheck", "soak", "fuzz", "asan",
-                "loom", "miri"
+                "fmt", "clippy", "package", "test", "stress", "examples", "lincheck", "soak",
+                "fuzz", "asan", "loom", "miri"
             ]
         );
     }

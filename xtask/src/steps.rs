@@ -1,6 +1,6 @@
 //! The verification steps: what each one runs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::harden;
@@ -12,6 +12,20 @@ pub const LOOM_CRATES: &[&str] = &["masstree-node", "masstree-core", "olc-btree"
 
 /// Crates whose tests run under miri.
 pub const MIRI_CRATES: &[&str] = &["masstree-key", "masstree-node", "masstree", "olc-btree"];
+
+/// Workspace members with `publish = false`, left out of the `package` step (`cargo package`
+/// refuses a path dependency without a version, which these have and need not lose).
+pub const UNPUBLISHED: &[&str] = &[
+    "masstree-harden",
+    "olc-btree",
+    "masstree-testkit",
+    "masstree-benches",
+    "xtask",
+];
+
+/// The `package` step's own target directory under `target/`, emptied before every run (see
+/// [`package`]).
+const PACKAGE_TARGET_DIR: &str = "package-check";
 
 /// Preemption bound for loom: deep enough to catch ordering bugs, small
 /// enough to finish in CI.
@@ -40,6 +54,10 @@ pub enum Step {
     Fmt,
     /// `cargo clippy --workspace --all-targets -- -D warnings`.
     Clippy,
+    /// `cargo package` of every published crate: each packages, and its packaged sources build
+    /// against the packages of the others (path dependencies replaced by versions, unpublished
+    /// dev-dependencies stripped), as `cargo publish` would build them.
+    Package,
     /// `cargo test --workspace --release` (release: the concurrent tests need the speed, and
     /// the stress step reuses the build).
     Test,
@@ -63,9 +81,10 @@ pub enum Step {
 
 impl Step {
     /// Every step, in run order.
-    pub const ALL: [Step; 11] = [
+    pub const ALL: [Step; 12] = [
         Step::Fmt,
         Step::Clippy,
+        Step::Package,
         Step::Test,
         Step::Stress,
         Step::Examples,
@@ -82,6 +101,7 @@ impl Step {
         match self {
             Step::Fmt => "fmt",
             Step::Clippy => "clippy",
+            Step::Package => "package",
             Step::Test => "test",
             Step::Stress => "stress",
             Step::Examples => "examples",
@@ -105,6 +125,9 @@ impl Step {
             Step::Fmt => "formatting (cargo fmt --all --check)",
             Step::Clippy => {
                 "lints (cargo clippy --workspace --all-targets --all-features -- -D warnings)"
+            }
+            Step::Package => {
+                "packaging of the published crates, from scratch (cargo package --workspace --exclude <unpublished> --locked --allow-dirty)"
             }
             Step::Test => "tests, release (cargo test --workspace --release --all-features)",
             Step::Stress => {
@@ -144,6 +167,7 @@ impl Step {
                     "warnings",
                 ],
             ),
+            Step::Package => package(root),
             Step::Test => cargo(
                 root,
                 &["test", "--workspace", "--release", "--all-features"],
@@ -173,6 +197,71 @@ impl Step {
 /// Runs `cargo <args>` with the xtask's own toolchain.
 fn cargo(root: &Path, args: &[&str]) -> Result<(), Failure> {
     process::run(process::cargo(root).args(args))
+}
+
+/// Packages and verifies every workspace member but [`UNPUBLISHED`]. `--allow-dirty`: the step
+/// checks what would be published from the working tree, committed or not (CI's clone is clean
+/// anyway); the release itself runs `cargo publish` from a clean checkout.
+///
+/// Cargo verifies a crate against its siblings' new `.crate` files through a local registry,
+/// but treats registry crates as immutable: it unpacks one under
+/// `$CARGO_HOME/registry/src/<registry>/<name>-<version>` once and reuses that copy, and reuses
+/// its build while the version is unchanged. A second run would then build the facade against
+/// the first run's sources of the core crates. So each run starts from an empty target
+/// directory of its own (about 15 s of building from scratch) and removes the unpacked copies
+/// of this workspace's crates first.
+fn package(root: &Path) -> Result<(), Failure> {
+    let target = root.join("target").join(PACKAGE_TARGET_DIR);
+    remove_dir(&target)?;
+    forget_unpacked_packages()?;
+    let mut cmd = process::cargo(root);
+    cmd.args(["package", "--workspace", "--locked", "--allow-dirty"])
+        .env("CARGO_TARGET_DIR", &target);
+    for krate in UNPUBLISHED {
+        cmd.args(["--exclude", krate]);
+    }
+    process::run(&mut cmd)
+}
+
+/// Removes this workspace's crates (`masstree*`) as unpacked from local registries, which are
+/// the ones whose directory under `$CARGO_HOME/registry/src` has no host part (`-<hash>`);
+/// cargo unpacks them again from the `.crate` files when it needs them.
+fn forget_unpacked_packages() -> Result<(), Failure> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    let Some(home) = home else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for krate in crates.flatten() {
+            if krate.file_name().to_string_lossy().starts_with("masstree") {
+                remove_dir(&krate.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes a directory and everything in it; one that does not exist is fine.
+fn remove_dir(dir: &Path) -> Result<(), Failure> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(Failure {
+            message: format!("could not remove {}: {err}", dir.display()),
+            hint: format!("remove it by hand:\n  rm -rf {}", dir.display()),
+        }),
+    }
 }
 
 /// Runs every example in [`EXAMPLES`] in release, with every feature of the facade.
@@ -244,5 +333,49 @@ mod tests {
             assert_eq!(Step::from_name(step.name()), Some(step));
         }
         assert_eq!(Step::from_name("bench"), None);
+    }
+
+    /// [`UNPUBLISHED`] names exactly the members whose manifest says `publish = false`, so the
+    /// `package` step neither trips over an unpublished crate nor skips a published one.
+    #[test]
+    fn unpublished_matches_the_manifests() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives one level below the workspace root");
+        let read = |path: &Path| {
+            std::fs::read_to_string(path)
+                .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()))
+        };
+        let workspace = read(&root.join("Cargo.toml"));
+        let members = workspace
+            .split("members = [")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("the root manifest lists its members");
+        let mut unpublished = Vec::new();
+        for member in members.lines() {
+            let member = member.split('#').next().unwrap_or("");
+            let member = member.trim().trim_end_matches(',').trim_matches('"');
+            if member.is_empty() {
+                continue;
+            }
+            let manifest = read(&root.join(member).join("Cargo.toml"));
+            let lines: Vec<&str> = manifest.lines().map(str::trim).collect();
+            let name = lines
+                .iter()
+                .find_map(|line| line.strip_prefix("name = "))
+                .map(|name| name.trim_matches('"'))
+                .unwrap_or_else(|| panic!("{member}/Cargo.toml has no name"));
+            if lines.contains(&"publish = false") {
+                unpublished.push(name.to_owned());
+            }
+        }
+        let mut listed: Vec<String> = UNPUBLISHED.iter().map(|&name| name.to_owned()).collect();
+        listed.sort();
+        unpublished.sort();
+        assert_eq!(
+            listed, unpublished,
+            "UNPUBLISHED vs `publish = false` manifests"
+        );
     }
 }

@@ -48,14 +48,14 @@ impl<S: ValueSlot<u64>> Contender for masstree::MassTree<[u8], u64, SeizeReclaim
     const SCANS: ScanSupport = ScanSupport::Both;
     #[inline]
     fn scan(&self, s: &Self::Session<'_>, from: Option<&[u8]>, n: usize) -> Option<Scanned> {
-        let range = s.range::<[u8], _>((from_bound(from), Unbounded));
+        let range = s.range((from_bound(from), Unbounded));
         Some(Scanned::of(
             range.values().take(n).map(|v| *S::as_value(&v)),
         ))
     }
     #[inline]
     fn scan_rev(&self, s: &Self::Session<'_>, from: Option<&[u8]>, n: usize) -> Option<Scanned> {
-        let range = s.range::<[u8], _>((Unbounded, from_bound(from)));
+        let range = s.range((Unbounded, from_bound(from)));
         Some(Scanned::of(
             range.values().rev().take(n).map(|v| *S::as_value(&v)),
         ))

@@ -1,6 +1,6 @@
 //! A reclaimer that frees nothing until it is dropped, for loom and miri models.
 
-use crate::{Free, Reclaim, ReclaimGuard};
+use crate::{Free, GuardOf, Reclaim, ReclaimGuard};
 use std::sync::Mutex;
 
 /// Keeps every retired object until [`Reclaim::reclaim_all`] or drop.
@@ -35,16 +35,12 @@ unsafe fn free_erased<T, F: Free<T>>(ptr: *mut ()) {
 }
 
 // SAFETY: nothing is freed before `reclaim_all` (which takes `&mut self`, so no guard is
-// alive) or drop; guards borrow the reclaimer; `owns` compares the owner.
+// alive) or drop; guards borrow the reclaimer; `belongs_to` compares the owner.
 unsafe impl Reclaim for DeferredReclaim {
     type Guard<'a> = DeferredGuard<'a>;
 
     fn pin(&self) -> DeferredGuard<'_> {
         DeferredGuard { owner: self }
-    }
-
-    fn owns(&self, guard: &DeferredGuard<'_>) -> bool {
-        core::ptr::eq(self, guard.owner)
     }
 
     fn reclaim_all(&mut self) {
@@ -64,6 +60,14 @@ unsafe impl Reclaim for DeferredReclaim {
 impl Drop for DeferredReclaim {
     fn drop(&mut self) {
         self.reclaim_all();
+    }
+}
+
+// SAFETY: only the reclaimer that made the guard is its owner.
+unsafe impl GuardOf<DeferredReclaim> for DeferredGuard<'_> {
+    #[inline]
+    fn belongs_to(&self, reclaim: &DeferredReclaim) -> bool {
+        core::ptr::eq(reclaim, self.owner)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The second reclaimer, on `crossbeam-epoch`.
 
 use crate::pace::RetirePacer;
-use crate::{Free, Reclaim, ReclaimGuard};
+use crate::{Free, GuardOf, Reclaim, ReclaimGuard};
 use core::cell::Cell;
 use core::mem::ManuallyDrop;
 use crossbeam_epoch::{Collector, Guard, LocalHandle};
@@ -245,8 +245,8 @@ impl EpochGuard<'_> {
 // the global epoch advanced twice past the epoch it was deferred in, which every participant
 // pinned before then must have left. (2) guards borrow the reclaimer; `reclaim_all` and drop
 // first drop every registration (so the collector's last reference goes with them) and then
-// the collector, whose drop runs every deferred function. (3) `owns` compares the guard's
-// owner. (4) a pin nested in another guard of the same thread shares its registration and only
+// the collector, whose drop runs every deferred function. (3) `belongs_to` compares the
+// guard's owner. (4) a pin nested in another guard of the same thread shares its registration and only
 // bumps crossbeam's guard count (collection runs on a registration's outermost pin only),
 // `defer` moves a full bag to the global queue without collecting, `flush`/`refresh` collect
 // only from the outermost guard (else at its drop), and `shield` keeps a guard alive while the
@@ -266,10 +266,6 @@ unsafe impl Reclaim for EpochReclaim {
             local,
             owner: self,
         }
-    }
-
-    fn owns(&self, guard: &EpochGuard<'_>) -> bool {
-        core::ptr::eq(self, guard.owner)
     }
 
     fn reclaim_all(&mut self) {
@@ -306,6 +302,14 @@ impl EpochReclaim {
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
         *self.spares_used.get_mut() = false;
+    }
+}
+
+// SAFETY: only the reclaimer that made the guard is its owner.
+unsafe impl GuardOf<EpochReclaim> for EpochGuard<'_> {
+    #[inline]
+    fn belongs_to(&self, reclaim: &EpochReclaim) -> bool {
+        core::ptr::eq(reclaim, self.owner)
     }
 }
 

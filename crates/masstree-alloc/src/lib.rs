@@ -42,7 +42,7 @@ mod epoch_reclaim;
 pub use deferred_reclaim::{DeferredGuard, DeferredReclaim};
 pub use free::{Free, FreeBox};
 pub use pace::{RETIRE_BYTE_BUDGET, RETIRE_TIME_BUDGET};
-pub use seize_reclaim::{SeizeGuard, SeizeReclaim};
+pub use seize_reclaim::{SeizeGuard, SeizeOwnedGuard, SeizeReclaim};
 
 #[cfg(feature = "crossbeam-epoch")]
 pub use epoch_reclaim::{EpochGuard, EpochReclaim};
@@ -63,8 +63,8 @@ pub use epoch_reclaim::{EpochGuard, EpochReclaim};
 ///    dropped, never later: a value that borrows data must not be dropped after the map that
 ///    owned it. Guards borrow the reclaimer (`Guard<'a>` lives at most as long as `&'a self`),
 ///    so no guard can keep state alive past it.
-/// 3. **Ownership.** [`Reclaim::owns`] is true only for guards made by this reclaimer's
-///    [`Reclaim::pin`] (a guard of another reclaimer protects nothing here).
+/// 3. **Ownership.** [`GuardOf::belongs_to`] of its guards is true only for this reclaimer
+///    (a guard of another reclaimer protects nothing here).
 /// 4. **No reclamation under the caller's feet.** `pin`, `retire` and `flush` called while
 ///    another guard of this reclaimer is alive on the same thread (the tree holds a node lock
 ///    then, and may be inside a caller's closure) never run [`Free::free`]: freeing, which
@@ -73,16 +73,12 @@ pub use epoch_reclaim::{EpochGuard, EpochReclaim};
 pub unsafe trait Reclaim: Default + Send + Sync + 'static {
     /// Proof that the current thread is pinned: objects it loaded from the structure stay
     /// allocated while the guard lives.
-    type Guard<'a>: ReclaimGuard
+    type Guard<'a>: GuardOf<Self>
     where
         Self: 'a;
 
     /// Pins the current thread.
     fn pin(&self) -> Self::Guard<'_>;
-
-    /// Whether `guard` was created by this reclaimer (a guard of another one protects nothing
-    /// here).
-    fn owns(&self, guard: &Self::Guard<'_>) -> bool;
 
     /// Frees every retired object now.
     ///
@@ -105,6 +101,57 @@ pub unsafe trait Reclaim: Default + Send + Sync + 'static {
     fn shield(&self) -> Option<Self::Guard<'_>> {
         Some(self.pin())
     }
+}
+
+/// A guard that protects reads of a structure reclaimed by `R` and retires its objects:
+/// `R`'s own [`Reclaim::Guard`] and, for a [`ReclaimOwned`] reclaimer, its owned guard. The
+/// tree's operations accept any `GuardOf` their reclaimer and check [`GuardOf::belongs_to`].
+///
+/// ```
+/// use masstree_alloc::{GuardOf, Reclaim, SeizeReclaim};
+///
+/// let (a, b) = (SeizeReclaim::default(), SeizeReclaim::default());
+/// assert!(a.pin().belongs_to(&a));
+/// assert!(!a.pin().belongs_to(&b));
+/// ```
+///
+/// # Safety
+///
+/// `belongs_to(r)` is true only for a guard made by `r` (its `pin`, or `pin_owned`), which
+/// keeps the promises of [`Reclaim`] for every object retired through any guard of `r`, and
+/// whose `retire` hands objects to `r`.
+pub unsafe trait GuardOf<R: ?Sized>: ReclaimGuard {
+    /// Whether this guard was made by `reclaim`.
+    fn belongs_to(&self, reclaim: &R) -> bool;
+}
+
+/// A reclaimer whose guards can also be *owned*: not tied to the thread that made them, so
+/// they are `Send` and `Sync` and can be held across an `.await` that resumes on another
+/// thread.
+///
+/// ```
+/// use masstree_alloc::{GuardOf, ReclaimOwned, SeizeReclaim};
+///
+/// let reclaim = SeizeReclaim::default();
+/// let guard = reclaim.pin_owned();
+/// let guard = std::thread::scope(|s| s.spawn(move || guard).join().unwrap());
+/// assert!(guard.belongs_to(&reclaim));
+/// ```
+///
+/// # Safety
+///
+/// An owned guard keeps promises 1 to 3 of [`Reclaim`] for objects loaded through it, on any
+/// thread. Promise 4 holds for its `pin`, `retire` and `flush`; but an owned guard is nested in
+/// no other guard, so its own `refresh` and drop may free while other guards of the thread are
+/// alive (callers running user code under a lock must not rely on such a guard being inert).
+pub unsafe trait ReclaimOwned: Reclaim {
+    /// A guard that may move between threads.
+    type OwnedGuard<'a>: GuardOf<Self> + Send + Sync
+    where
+        Self: 'a;
+
+    /// Pins an owned guard (more costly than [`Reclaim::pin`]: it takes a slot of its own).
+    fn pin_owned(&self) -> Self::OwnedGuard<'_>;
 }
 
 /// A pinned thread's handle, through which it retires objects.

@@ -1,8 +1,9 @@
 //! The default reclaimer, on `seize` (Hyaline-style reference counting of retired batches).
 
 use crate::pace::RetirePacer;
-use crate::{Free, Reclaim, ReclaimGuard};
-use seize::{Collector, Guard as _, LocalGuard};
+use crate::{Free, GuardOf, Reclaim, ReclaimGuard, ReclaimOwned};
+use seize::{Collector, Guard as _, LocalGuard, OwnedGuard};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// Reclamation through a `seize::Collector` owned by one map.
 ///
@@ -111,7 +112,7 @@ impl core::fmt::Debug for SeizeGuard<'_> {
 // SAFETY: (1) retired objects go to seize, which frees a batch only after every thread that
 // was active when it was handed over has left (or refreshed); `enter` issues the light barrier
 // that pairs with the hand-off's heavy one. (2) guards borrow the reclaimer, and
-// `reclaim_all`/drop of the collector free everything still retired. (3) `owns` compares the
+// `reclaim_all`/drop of the collector free everything still retired. (3) `belongs_to` compares the
 // guard's owner. (4) seize frees only in `leave`/`refresh` of a thread's last guard and in
 // `reclaim_all`; `enter`, `defer_retire` and `flush` (which only attaches the batch to active
 // threads, the current one included) free nothing; nor does `refresh` of a nested guard.
@@ -127,11 +128,6 @@ unsafe impl Reclaim for SeizeReclaim {
         }
     }
 
-    #[inline]
-    fn owns(&self, guard: &SeizeGuard<'_>) -> bool {
-        core::ptr::eq(self, guard.owner)
-    }
-
     fn reclaim_all(&mut self) {
         // SAFETY: `&mut self` proves no guard of this collector is alive.
         unsafe { self.collector.reclaim_all() }
@@ -143,6 +139,14 @@ unsafe impl Reclaim for SeizeReclaim {
     #[inline]
     fn shield(&self) -> Option<SeizeGuard<'_>> {
         None
+    }
+}
+
+// SAFETY: only the reclaimer that made the guard is its owner.
+unsafe impl GuardOf<SeizeReclaim> for SeizeGuard<'_> {
+    #[inline]
+    fn belongs_to(&self, reclaim: &SeizeReclaim) -> bool {
+        core::ptr::eq(reclaim, self.owner)
     }
 }
 
@@ -179,6 +183,87 @@ impl Drop for SeizeGuard<'_> {
     fn drop(&mut self) {
         if self.flush_due.get() {
             // Before `self.guard` leaves, so this thread's leave can free the batch at once.
+            self.flush();
+        }
+    }
+}
+
+/// An owned guard of a [`SeizeReclaim`] ([`ReclaimOwned::pin_owned`]): seize's `OwnedGuard`,
+/// which holds a reservation of its own instead of the thread's, so it is `Send` and `Sync`
+/// and may be dropped on another thread than the one that made it.
+///
+/// Objects retired through it go to its own batch (seize locks the reservation for each
+/// retirement); an early hand-off that the pacer asks for is made when it drops or refreshes,
+/// and so is one of whatever it retired, so an owned guard used for a few writes leaves none
+/// of its retirements behind in a half-empty batch.
+pub struct SeizeOwnedGuard<'a> {
+    guard: OwnedGuard<'a>,
+    owner: &'a SeizeReclaim,
+    /// Something was retired through this guard since its last hand-off.
+    retired: AtomicBool,
+}
+
+impl core::fmt::Debug for SeizeOwnedGuard<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SeizeOwnedGuard").finish_non_exhaustive()
+    }
+}
+
+// SAFETY: (1) and (2) as for `SeizeGuard`: seize's owned reservation is entered at creation,
+// with the same barrier, and left at drop; it borrows the reclaimer. (3) `belongs_to` compares
+// the owner. (4) `enter_owned`, `defer_retire` and `flush` free nothing (the reservation is
+// active, so a handed-over batch waits for it at least); only its `refresh` and drop free.
+unsafe impl ReclaimOwned for SeizeReclaim {
+    type OwnedGuard<'a> = SeizeOwnedGuard<'a>;
+
+    #[inline]
+    fn pin_owned(&self) -> SeizeOwnedGuard<'_> {
+        SeizeOwnedGuard {
+            guard: self.collector.enter_owned(),
+            owner: self,
+            retired: AtomicBool::new(false),
+        }
+    }
+}
+
+// SAFETY: only the reclaimer that made the guard is its owner.
+unsafe impl GuardOf<SeizeReclaim> for SeizeOwnedGuard<'_> {
+    #[inline]
+    fn belongs_to(&self, reclaim: &SeizeReclaim) -> bool {
+        core::ptr::eq(reclaim, self.owner)
+    }
+}
+
+impl ReclaimGuard for SeizeOwnedGuard<'_> {
+    #[inline]
+    unsafe fn retire<T, F: Free<T>>(&self, ptr: *mut T) {
+        // SAFETY: forwarded from this method's contract.
+        unsafe { self.guard.defer_retire(ptr, reclaim_with::<T, F>) };
+        // Not counted by the thread's pacer: the object is in this guard's batch, not the
+        // thread's, and this guard hands its batch over whenever it drops or refreshes.
+        self.retired.store(true, Relaxed);
+    }
+
+    #[inline]
+    fn flush(&self) {
+        self.retired.store(false, Relaxed);
+        self.guard.flush();
+    }
+
+    #[inline]
+    fn refresh(&mut self) {
+        if *self.retired.get_mut() {
+            self.flush();
+        }
+        self.guard.refresh();
+    }
+}
+
+impl Drop for SeizeOwnedGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if *self.retired.get_mut() {
+            // Before `self.guard` leaves, so its leave can free the batch at once.
             self.flush();
         }
     }

@@ -13,7 +13,7 @@ use crate::prefetch::{prefetch_line, prefetch_node};
 use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
-use masstree_alloc::Reclaim;
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::KeyCursor;
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader};
 
@@ -27,10 +27,10 @@ const MAX_HEIGHT: usize = 16;
 impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// The values of `keys`, in order: the same answers as calling [`RawTree::get`] for each key,
     /// with the descents of up to 16 keys overlapped.
-    pub fn get_many<'g>(
+    pub fn get_many<'g, G: GuardOf<R>>(
         &'g self,
         keys: &[&[u8]],
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Vec<Option<S::Ref<'g>>> {
         assert!(
             self.owns_guard(guard),

@@ -4,7 +4,7 @@ use crate::reach::{advance, reach_leaf};
 use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
-use masstree_alloc::Reclaim;
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Leaf, Suffix};
 
@@ -20,7 +20,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     ///
     /// Linearizes at the last version check of the leaf that holds (or would hold) the key.
     #[inline]
-    pub fn get<'g>(&'g self, key: &[u8], guard: &'g R::Guard<'_>) -> Option<S::Ref<'g>> {
+    pub fn get<'g, G: GuardOf<R>>(&'g self, key: &[u8], guard: &'g G) -> Option<S::Ref<'g>> {
         // SAFETY: no hint.
         unsafe { self.get_hinted(key, None, guard) }
     }
@@ -33,11 +33,11 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// # Safety
     ///
     /// `hint`, if any, is a leaf of this tree's layer 0 read while `guard` was pinned.
-    pub(crate) unsafe fn get_hinted<'g>(
+    pub(crate) unsafe fn get_hinted<'g, G: GuardOf<R>>(
         &'g self,
         key: &[u8],
         mut hint: Option<&'g Leaf>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Option<S::Ref<'g>> {
         assert!(
             self.owns_guard(guard),

@@ -18,6 +18,7 @@ mod counter;
 mod decision;
 mod destroy;
 mod drain;
+mod exclusive;
 mod free;
 mod get;
 mod layer;
@@ -40,7 +41,10 @@ pub use tree::RawTree;
 pub use value::{Boxed, Inline, ValueSlot};
 pub use write::{Decision, Written};
 
-pub use masstree_alloc::{DeferredReclaim, Reclaim, ReclaimGuard, SeizeGuard, SeizeReclaim};
+pub use masstree_alloc::{
+    DeferredReclaim, GuardOf, Reclaim, ReclaimGuard, ReclaimOwned, SeizeGuard, SeizeOwnedGuard,
+    SeizeReclaim,
+};
 
 #[cfg(feature = "crossbeam-epoch")]
 pub use masstree_alloc::{EpochGuard, EpochReclaim};

@@ -12,7 +12,7 @@ use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use crate::write::lock_leaf;
-use masstree_alloc::{FreeBox, Reclaim, ReclaimGuard};
+use masstree_alloc::{FreeBox, GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{Internode, KEYLEN_LAYER, Leaf, NodeHeader, NodeLock};
 
@@ -21,13 +21,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Unlinks the leaf, or removes its layer if it is a layer's only leaf, and repeats upward
     /// for a leaf that this empties in turn. Leaves that must stay (layer 0's root, the leftmost
     /// leaf of a layer, the only child of an internode) stay, empty, and take later inserts.
-    pub(crate) fn collapse_empty<'g>(
+    pub(crate) fn collapse_empty<'g, G: GuardOf<R>>(
         &'g self,
         leaf: &'g Leaf,
         lock: NodeLock<'g>,
         key: &[u8],
         depth: usize,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) {
         // Roots of the layers `key` passes through, read by the first layer removal and reused
         // by the ones it causes above, so a chain of emptied layers collapses in one pass.
@@ -56,11 +56,11 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     ///
     /// Returns the left neighbour, still locked, if it is empty and has become its layer's only
     /// leaf (the first leaf of a layer stays while other leaves exist; now its layer can go).
-    unsafe fn unlink_leaf<'g>(
+    unsafe fn unlink_leaf<'g, G: GuardOf<R>>(
         &'g self,
         leaf: &'g Leaf,
         lock: NodeLock<'g>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Option<(&'g Leaf, NodeLock<'g>)> {
         // The left neighbour, locked (leaf before left neighbour), and linked to us.
         let (prev, prev_lock) = loop {
@@ -159,14 +159,14 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     ///
     /// Nothing else can change the layer meanwhile: its only leaf is locked by us, and internodes
     /// change only when a leaf below them splits or unlinks.
-    fn remove_layer<'g>(
+    fn remove_layer<'g, G: GuardOf<R>>(
         &'g self,
         root: &'g Leaf,
         lock: NodeLock<'g>,
         key: &[u8],
         depth: usize,
         roots: &mut LayerRoots,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Option<(&'g Leaf, NodeLock<'g>, usize)> {
         let me = node_ref::leaf_header(root);
         // SAFETY: we are pinned (by `guard`, for the whole collapse, so recorded roots stay

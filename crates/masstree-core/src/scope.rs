@@ -16,7 +16,7 @@ use crate::node_ref;
 use crate::scan::{Forward, KeyBound, ScanCursor};
 use crate::value::{Boxed, ValueSlot};
 use core::marker::PhantomData;
-use masstree_alloc::Reclaim;
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_node::KEYLEN_LAYER;
 
 /// Proof that a guard of one tree stays pinned for `'g` on some thread. It is `Copy`, `Send`
@@ -48,7 +48,7 @@ const SPLIT_NODE_BUDGET: usize = 256;
 
 impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// A scope pinned by `guard` for `'g`.
-    pub fn scope<'g>(&'g self, guard: &'g R::Guard<'_>) -> PinnedScope<'g> {
+    pub fn scope<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> PinnedScope<'g> {
         assert!(
             self.owns_guard(guard),
             "masstree: a guard of another map was passed to this map"
@@ -91,7 +91,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// top nodes, read breadth-first, descending into deeper layers when layer 0 is small
     /// (keys sharing their first bytes). Any increasing list is a correct cut; concurrent
     /// writes only make it less even.
-    pub fn split_points(&self, guard: &R::Guard<'_>, want: usize) -> Vec<Vec<u8>> {
+    pub fn split_points<G: GuardOf<R>>(&self, guard: &G, want: usize) -> Vec<Vec<u8>> {
         assert!(self.owns_guard(guard));
         let mut queue = std::collections::VecDeque::from([(Vec::new(), self.root())]);
         let mut points: Vec<Vec<u8>> = Vec::new();

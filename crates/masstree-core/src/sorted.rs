@@ -19,7 +19,7 @@ use crate::search::{Search, class_order, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use crate::write::{Decision, NewEntry, insert_into_free_slot, lock_leaf};
-use masstree_alloc::Reclaim;
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::codec::KeyBuf;
 use masstree_key::{KeyCursor, SLICE_LEN};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock};
@@ -116,10 +116,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     ///
     /// Keys come as [`KeyBuf`]s (a type of this project, so no caller code runs while a leaf
     /// is locked: not even an `AsRef` or a `Drop`).
-    pub fn extend_sorted<'g>(
+    pub fn extend_sorted<'g, G: GuardOf<R>>(
         &'g self,
         entries: impl IntoIterator<Item = (KeyBuf, V)>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) {
         assert!(
             self.owns_guard(guard),
@@ -180,7 +180,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
 
     /// The leaf that holds `key` (or would), and its layer, found by an optimistic descent;
     /// `None` when a concurrent change got in the way (the caller just loses its finger).
-    fn locate<'g>(&'g self, key: &[u8], _guard: &'g R::Guard<'_>) -> Option<Finger<'g>> {
+    fn locate<'g, G: GuardOf<R>>(&'g self, key: &[u8], _guard: &'g G) -> Option<Finger<'g>> {
         let mut cursor = KeyCursor::new(key);
         let mut root = self.root();
         let mut depth = 0;

@@ -4,7 +4,7 @@ use crate::counter::LenCounter;
 use crate::node_ref;
 use crate::value::{Boxed, ValueSlot};
 use core::marker::PhantomData;
-use masstree_alloc::{Reclaim, SeizeReclaim};
+use masstree_alloc::{GuardOf, Reclaim, ReclaimOwned, SeizeReclaim};
 use masstree_node::sync::{AtomicPtr, Ordering};
 use masstree_node::{Leaf, NodeHeader};
 
@@ -60,6 +60,15 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         self.reclaim.pin()
     }
 
+    /// An owned guard for this tree ([`ReclaimOwned::pin_owned`]): not tied to the thread.
+    #[inline]
+    pub fn pin_owned(&self) -> R::OwnedGuard<'_>
+    where
+        R: ReclaimOwned,
+    {
+        self.reclaim.pin_owned()
+    }
+
     /// Frees what can be freed now ([`Reclaim::flush`]): this thread's retired objects are
     /// handed to reclamation and those no live guard protects are freed.
     pub fn flush(&self) {
@@ -73,8 +82,8 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
 
     /// Whether `guard` belongs to this tree's reclaimer.
     #[inline]
-    pub fn owns_guard(&self, guard: &R::Guard<'_>) -> bool {
-        self.reclaim.owns(guard)
+    pub fn owns_guard<G: GuardOf<R>>(&self, guard: &G) -> bool {
+        guard.belongs_to(&self.reclaim)
     }
 
     /// The number of keys: exact when no write runs concurrently; otherwise a value between the

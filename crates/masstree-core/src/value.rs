@@ -13,8 +13,17 @@ use crate::free::FreeValue;
 use masstree_alloc::ReclaimGuard;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+mod sealed {
+    /// Implemented by [`super::Boxed`] and [`super::Inline`] only.
+    pub trait Sealed {}
+
+    impl Sealed for super::Boxed {}
+    impl Sealed for super::Inline {}
+}
+
 /// A value representation: how values are encoded into a leaf slot's word, read back, and
-/// released. Implemented by [`Boxed`] and [`Inline`]; the tree is generic over it.
+/// released. Implemented by [`Boxed`] and [`Inline`] only (the trait is sealed: the tree's
+/// memory safety rests on its contract); the tree is generic over it.
 ///
 /// # Safety
 ///
@@ -22,13 +31,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// [`ValueSlot::into_word`] stays valid for `'g` as long as the word is released only through
 /// [`ValueSlot::retire`] (which must defer any free until no guard that could have read the word
 /// is alive) or through [`ValueSlot::drop_word`] / [`ValueSlot::into_value`] with exclusive
-/// access. Further, the tree relies on these:
+/// access, and that [`ValueSlot::value_mut`] borrows exactly the value [`ValueSlot::view`]
+/// would read (for inline values: within the word itself). Further, the tree relies on these:
 /// - [`ValueSlot::view`] may run any number of times, concurrently, on the same word, and takes
 ///   no ownership (a `ptr::read` of a non-`Copy` value there would drop it twice);
 /// - [`ValueSlot::into_word`] never returns a word for which [`ValueSlot::is_vacant`] is true
 ///   (lookups treat such a word as absent, but scans and drops do not check);
 /// - [`ValueSlot::INLINE`] only decides whether words are prefetched as pointers.
-pub unsafe trait ValueSlot<V>: Send + Sync + 'static {
+pub unsafe trait ValueSlot<V>: sealed::Sealed + Send + Sync + 'static {
     /// What a reader gets for a value it found: `&'g V` ([`Boxed`]) or a copy ([`Inline`]).
     type Ref<'g>: Copy
     where
@@ -56,6 +66,22 @@ pub unsafe trait ValueSlot<V>: Send + Sync + 'static {
     fn as_value<'a, 'g: 'a>(view: &'a Self::Ref<'g>) -> &'a V
     where
         V: 'g;
+
+    /// The value behind the slot word `*word`, borrowed mutably for `'a`: for [`Boxed`] the
+    /// value in the box `*word` points to, for [`Inline`] the bytes of the word itself (the
+    /// first `size_of::<V>()` bytes of its memory, where [`ValueSlot::into_word`] put them), so
+    /// writes through the reference change the word and later views see them. `word` must
+    /// therefore be the slot's own storage, not a copy of the word.
+    ///
+    /// # Safety
+    ///
+    /// `*word` came from [`ValueSlot::into_word`] (possibly changed since through an earlier
+    /// `value_mut`), is not released for `'a`, and nothing else reads or writes the word or the
+    /// value for `'a`: the caller has exclusive access to the tree (`&mut` to it), so no reader
+    /// holds a view of the value and no writer replaces the word.
+    unsafe fn value_mut<'a>(word: &'a mut *mut ()) -> &'a mut V
+    where
+        V: 'a;
 
     /// Takes the value back out of its word (the word is not used again).
     ///
@@ -121,6 +147,17 @@ unsafe impl<V> ValueSlot<V> for Boxed {
         V: 'g,
     {
         view
+    }
+
+    #[inline]
+    unsafe fn value_mut<'a>(word: &'a mut *mut ()) -> &'a mut V
+    where
+        V: 'a,
+    {
+        // SAFETY: the caller guarantees `*word` is a live `Box<V>` pointer from `into_word`
+        // for `'a` and that nothing else reads or writes the value meanwhile, so a unique
+        // borrow of the boxed value is sound for `'a`.
+        unsafe { &mut *(*word).cast::<V>() }
     }
 
     #[inline]
@@ -209,6 +246,31 @@ unsafe impl<V: bytemuck::Pod + Send + Sync> ValueSlot<V> for Inline {
         V: 'g,
     {
         view
+    }
+
+    #[inline]
+    unsafe fn value_mut<'a>(word: &'a mut *mut ()) -> &'a mut V
+    where
+        V: 'a,
+    {
+        const { Inline::check::<V>() };
+        const {
+            assert!(
+                align_of::<V>() <= align_of::<*mut ()>(),
+                "masstree: an Inline value borrowed mutably must be no more aligned than a \
+                 pointer"
+            );
+        };
+        // SAFETY: a `*mut ()` is `size_of::<usize>()` initialised bytes with the alignment of a
+        // pointer, so it can be viewed as a byte array of that size (an inline word is an
+        // integer without provenance; nothing is lost). The byte array borrows `word` uniquely
+        // for `'a`, as the caller's exclusive access allows.
+        let bytes = unsafe { &mut *core::ptr::from_mut(word).cast::<[u8; size_of::<usize>()]>() };
+        // `into_word` put the value's bytes first in the word's memory (native byte order of
+        // `usize::from_ne_bytes`, which `view` undoes with `to_ne_bytes`), on either
+        // endianness; `V: Pod` accepts any bytes, and the slice is aligned for `V` (the word
+        // is pointer-aligned and `V` no more, checked above), so this cannot fail.
+        bytemuck::from_bytes_mut(&mut bytes[..size_of::<V>()])
     }
 
     #[inline]

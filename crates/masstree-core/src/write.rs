@@ -6,7 +6,7 @@ use crate::reach::reach_leaf;
 use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
-use masstree_alloc::{Reclaim, ReclaimGuard};
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Permutation, Suffix};
 
@@ -36,10 +36,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// leaf the key lives in. `decide` runs exactly once, under that lock; if it panics the lock
     /// is released and the map is unchanged. Replaced and removed values are retired (dropped
     /// once no guard can see them); the references returned live as long as `guard`.
-    pub fn write<'g, F>(
+    pub fn write<'g, G: GuardOf<R>, F>(
         &'g self,
         key: &[u8],
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
         decide: F,
     ) -> Written<S::Ref<'g>>
     where

@@ -217,7 +217,7 @@ pub fn run(data: &[u8]) -> Result<(), String> {
             7..=9 => {
                 let (start, end) = (input.bound(), input.bound());
                 let what = format!("range ({start:?}, {end:?}) mode {op}");
-                let mut got_range = m.range::<[u8], _>((as_slice(&start), as_slice(&end)));
+                let mut got_range = m.range((as_slice(&start), as_slice(&end)));
                 let mut want_range = if valid(&start, &end) {
                     Some(model.range::<Vec<u8>, _>((start.clone(), end.clone())))
                 } else {

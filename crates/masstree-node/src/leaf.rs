@@ -137,6 +137,16 @@ impl Leaf {
         self.values[s].load(Ordering::Acquire)
     }
 
+    /// The address of slot `s`'s value word, for an owner with exclusive access to the whole
+    /// tree (no reader or writer runs), who may then read and write the word in place, e.g.
+    /// borrow a value stored in the word itself mutably. Not under `--cfg loom`: loom's
+    /// atomics keep their value outside the struct, so there is no word to point to.
+    #[cfg(not(loom))]
+    #[inline]
+    pub fn value_ptr(&self, s: usize) -> *mut *mut () {
+        self.values[s].as_ptr()
+    }
+
     /// The address of the per-slot suffix pointers (null if the leaf never held a suffix), for
     /// prefetching them before the slot is known: they are a separate allocation, one cache
     /// miss more on the way to a suffix.

@@ -75,23 +75,36 @@
 
 #![forbid(unsafe_code)]
 
+mod bulk;
+mod compute;
+mod error;
+mod exclusive;
 mod into_iter;
 mod map;
 mod map_ref;
 #[cfg(feature = "rayon")]
 mod par;
 mod range;
+pub mod reclaim;
 mod scans;
+mod seek;
 #[cfg(feature = "serde")]
 mod serde_impls;
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use serde_impls::pairs;
 mod std_traits;
 
+pub use bulk::ExtractIf;
+pub use compute::{Compute, Operation};
+pub use error::{CompareExchangeError, OccupiedError};
 pub use into_iter::IntoIter;
-pub use map::{CompareExchangeError, MassTree};
-pub use map_ref::MapRef;
+pub use map::MassTree;
+pub use map_ref::{MapRef, OwnedMapRef};
 #[cfg(feature = "rayon")]
 pub use par::ParRange;
-pub use range::{Range, RangeValues};
+pub use range::{Keys, Range, Values};
+pub use seek::Cursor;
 
 pub use masstree_core::{Boxed, Inline, ValueSlot};
 
@@ -119,44 +132,6 @@ pub use masstree_key::codec::{ByteKey, Key, Query};
 /// what implementing them for your own types needs.
 pub mod key {
     pub use masstree_key::codec::*;
-}
-
-/// Memory-reclamation schemes a map can be built with (`MassTree<K, V, R>`).
-///
-/// Guards of every scheme borrow their map, so a guard can neither outlive the map nor be
-/// alive across `clear`, which frees everything the map retired:
-///
-/// ```compile_fail,E0502
-/// use masstree::MassTree;
-/// use masstree::reclaim::SeizeReclaim;
-///
-/// let mut map: MassTree<u64, u64, SeizeReclaim> = MassTree::with_reclaimer();
-/// let guard = map.guard();
-/// map.clear(); // error: `map` is borrowed by `guard`
-/// drop(guard);
-/// ```
-///
-/// The same holds for crossbeam-epoch (an earlier `EpochGuard` did not borrow its map, so this
-/// compiled, and values the map retired were dropped after the map, when the guard dropped):
-#[cfg_attr(
-    feature = "crossbeam-epoch",
-    doc = r#"
-```compile_fail,E0502
-use masstree::MassTree;
-use masstree::reclaim::EpochReclaim;
-
-let mut map: MassTree<u64, u64, EpochReclaim> = MassTree::with_reclaimer();
-let guard = map.guard();
-map.clear(); // error: `map` is borrowed by `guard`
-drop(guard);
-```
-"#
-)]
-pub mod reclaim {
-    pub use masstree_core::{Reclaim, ReclaimGuard, SeizeGuard, SeizeReclaim};
-
-    #[cfg(feature = "crossbeam-epoch")]
-    pub use masstree_core::{EpochGuard, EpochReclaim};
 }
 
 /// The README's examples, compiled and run as doctests.

@@ -1,7 +1,11 @@
 //! `MassTree`: the map type and its guard-taking point operations.
 
+use crate::error::CompareExchangeError;
+use crate::reclaim::Reclaimer;
 use core::marker::PhantomData;
-use masstree_core::{Boxed, Decision, RawTree, Reclaim, SeizeReclaim, ValueSlot, Written};
+use masstree_core::{
+    Boxed, Decision, GuardOf, RawTree, ReclaimOwned, SeizeReclaim, ValueSlot, Written,
+};
 use masstree_key::codec::{Key, Query};
 
 /// A concurrent ordered map from keys of type `K` to values of type `V`.
@@ -32,47 +36,33 @@ use masstree_key::codec::{Key, Query};
 /// names.pin().insert("ada", 1815); // no `String` needed to insert or look up
 /// assert_eq!(names.pin().get("ada"), Some(&1815));
 /// ```
-pub struct MassTree<K: ?Sized, V, R: Reclaim = SeizeReclaim, S: ValueSlot<V> = Boxed> {
+pub struct MassTree<K: ?Sized, V, R: Reclaimer = SeizeReclaim, S: ValueSlot<V> = Boxed> {
     pub(crate) raw: RawTree<V, R, S>,
     /// Keys are stored encoded; `K` only says how to encode and decode them, so the map is
     /// `Send`/`Sync` whatever `K` is.
     _key: PhantomData<fn(&K)>,
 }
 
-/// The error of [`MassTree::compare_exchange`]: the key's value was not the expected one.
-pub struct CompareExchangeError<'g, V: 'g, S: ValueSlot<V> = Boxed> {
-    /// The value found (`None`: the key was absent): `&V`, or a copy for inline values.
-    pub current: Option<S::Ref<'g>>,
-    /// The value that was not stored, handed back.
-    pub new: Option<V>,
-}
-
-impl<'g, V: core::fmt::Debug, S: ValueSlot<V>> core::fmt::Debug for CompareExchangeError<'g, V, S> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("CompareExchangeError")
-            .field("current", &self.current.as_ref().map(S::as_value))
-            .field("new", &self.new)
-            .finish()
-    }
-}
-
-impl<'g, V: PartialEq, S: ValueSlot<V>> PartialEq for CompareExchangeError<'g, V, S> {
-    fn eq(&self, other: &Self) -> bool {
-        self.current.as_ref().map(S::as_value) == other.current.as_ref().map(S::as_value)
-            && self.new == other.new
-    }
-}
-
-impl<'g, V: Eq, S: ValueSlot<V>> Eq for CompareExchangeError<'g, V, S> {}
-
-impl<K: ?Sized + Key, V> MassTree<K, V> {
-    /// An empty map, reclaiming memory with `seize`.
+impl<K: ?Sized + Key, V, S: ValueSlot<V>> MassTree<K, V, SeizeReclaim, S> {
+    /// An empty map, reclaiming memory with `seize`: a [`MassTree`], or an
+    /// [`InlineMassTree`](crate::InlineMassTree) (`S` is inferred from the type).
+    ///
+    /// ```
+    /// use masstree::{InlineMassTree, MassTree};
+    ///
+    /// let map: MassTree<str, u32> = MassTree::new();
+    /// assert!(map.is_empty());
+    /// let inline: InlineMassTree<u64, f64> = InlineMassTree::new();
+    /// inline.pin().insert(1, 0.5);
+    /// assert_eq!(inline.pin().get(1), Some(0.5));
+    /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::with_reclaimer()
     }
 }
 
-impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// An empty map with the reclamation scheme `R` (e.g.
     /// `MassTree::<[u8], V, EpochReclaim>::with_reclaimer()` with the `crossbeam-epoch` feature).
     pub fn with_reclaimer() -> Self {
@@ -99,9 +89,46 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// Pins the current thread and returns a handle whose methods need no guard.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, &str> = MassTree::new();
+    /// let m = map.pin();
+    /// m.insert(1, "one");
+    /// assert_eq!(m.get(1), Some(&"one"));
+    /// ```
+    #[must_use]
     #[inline]
     pub fn pin(&self) -> crate::MapRef<'_, K, V, R, S> {
         crate::MapRef::new(self, self.raw.pin())
+    }
+
+    /// Like [`MassTree::pin`], with an *owned* guard: the handle is `Send` and `Sync` (for
+    /// `Send + Sync` values), so it can be held across an `.await` in a task that a
+    /// work-stealing runtime moves between threads, or sent to another thread. Pinning costs
+    /// more than [`MassTree::pin`] (the guard takes a reservation of its own), so pin once per
+    /// request or task, not per operation.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u64> = MassTree::new();
+    /// let m = map.pin_owned();
+    /// m.insert("visits", 1);
+    /// std::thread::scope(|s| {
+    ///     // The handle (and references read through it) moves to another thread.
+    ///     s.spawn(move || assert_eq!(m.update("visits", |n| n + 1), Some(&2)));
+    /// });
+    /// assert_eq!(map.pin().get("visits"), Some(&2));
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn pin_owned(&self) -> crate::OwnedMapRef<'_, K, V, R, S>
+    where
+        R: ReclaimOwned,
+    {
+        crate::MapRef::new(self, self.raw.pin_owned())
     }
 
     /// A guard for the guard-taking methods. Values read through it stay valid until it drops.
@@ -121,8 +148,18 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
         self.raw.is_empty()
     }
 
-    /// Removes every key (exclusive access, so no reader can be affected).
-    pub fn clear(&mut self) {
+    /// Removes every key at once, with exclusive access: faster than [`MassTree::clear`]
+    /// (the nodes are freed directly, not unlinked one key at a time) and frees at once
+    /// everything reclamation still held back.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let mut map: MassTree<u64, String> = (0..100u64).map(|i| (i, i.to_string())).collect();
+    /// map.clear_mut();
+    /// assert!(map.is_empty());
+    /// ```
+    pub fn clear_mut(&mut self) {
         self.raw.clear();
     }
 
@@ -149,7 +186,11 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
 
     /// The value of `key`.
     #[inline]
-    pub fn get<'g>(&'g self, key: impl Query<K>, guard: &'g R::Guard<'_>) -> Option<S::Ref<'g>> {
+    pub fn get<'g, G: GuardOf<R>>(
+        &'g self,
+        key: impl Query<K>,
+        guard: &'g G,
+    ) -> Option<S::Ref<'g>> {
         key.with_encoded(|k| self.raw.get(k, guard))
     }
 
@@ -166,10 +207,10 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// m.insert(b"c", 3);
     /// assert_eq!(m.get_many(&[b"a", b"b", b"c"]), [Some(&1), None, Some(&3)]);
     /// ```
-    pub fn get_many<'g, Q: Query<K>>(
+    pub fn get_many<'g, Q: Query<K>, G: GuardOf<R>>(
         &'g self,
         keys: &[Q],
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Vec<Option<S::Ref<'g>>> {
         // Encode every key into one buffer, then look them up as byte strings.
         let mut bytes = masstree_key::codec::KeyBuf::new();
@@ -193,7 +234,7 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
 
     /// Whether `key` is present.
     #[inline]
-    pub fn contains_key(&self, key: impl Query<K>, guard: &R::Guard<'_>) -> bool {
+    pub fn contains_key<G: GuardOf<R>>(&self, key: impl Query<K>, guard: &G) -> bool {
         self.get(key, guard).is_some()
     }
 
@@ -203,28 +244,32 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// while `guard` lives, and the value is dropped after that, exactly once. The key may be
     /// given in any borrowed form: only its encoding is stored.
     #[inline]
-    pub fn insert<'g>(
+    pub fn insert<'g, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
         value: V,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Option<S::Ref<'g>> {
         self.write(key, guard, |_| Decision::Put(value)).old
     }
 
     /// Removes `key`, returning its value (valid while `guard` lives).
     #[inline]
-    pub fn remove<'g>(&'g self, key: impl Query<K>, guard: &'g R::Guard<'_>) -> Option<S::Ref<'g>> {
+    pub fn remove<'g, G: GuardOf<R>>(
+        &'g self,
+        key: impl Query<K>,
+        guard: &'g G,
+    ) -> Option<S::Ref<'g>> {
         self.write(key, guard, |_| Decision::Remove).old
     }
 
     /// Removes `key` if `predicate` accepts its value (atomically, under the leaf lock; the
     /// predicate may read the map but must not write to it).
-    pub fn remove_if<'g, F>(
+    pub fn remove_if<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
         predicate: F,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Option<S::Ref<'g>>
     where
         F: FnOnce(&V) -> bool,
@@ -246,11 +291,11 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// deadlocking on the lock its own thread holds). Writes to *other* maps work; their locks
     /// are then the caller's to order, as with two `Mutex`es (a thread that writes map B from a
     /// closure on map A while another writes A from a closure on B can deadlock).
-    pub fn get_or_insert_with<'g, F>(
+    pub fn get_or_insert_with<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
         make: F,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> S::Ref<'g>
     where
         F: FnOnce() -> V,
@@ -279,11 +324,11 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// assert_eq!(m.update("hits", |n| n + 1), Some(&2));
     /// assert_eq!(m.update("misses", |n| n + 1), None);
     /// ```
-    pub fn update<'g, F>(
+    pub fn update<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
         f: F,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Option<S::Ref<'g>>
     where
         F: FnOnce(&V) -> V,
@@ -308,12 +353,12 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// assert_eq!(m.compare_exchange(1, Some(&1), None), Ok(Some(&1)));
     /// assert!(m.get(1).is_none());
     /// ```
-    pub fn compare_exchange<'g>(
+    pub fn compare_exchange<'g, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
         current: Option<&V>,
         new: Option<V>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Result<Option<S::Ref<'g>>, CompareExchangeError<'g, V, S>>
     where
         V: PartialEq,
@@ -355,7 +400,7 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// assert_eq!(m.len(), 1_000);
     /// assert_eq!(m.get(432), Some(&864));
     /// ```
-    pub fn extend_sorted<Q, I>(&self, entries: I, guard: &R::Guard<'_>)
+    pub fn extend_sorted<Q, I, G: GuardOf<R>>(&self, entries: I, guard: &G)
     where
         Q: Query<K>,
         I: IntoIterator<Item = (Q, V)>,
@@ -390,10 +435,10 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// sees the current value under the leaf lock and says what to do.
     #[doc(hidden)]
     #[inline]
-    pub fn write<'g, F>(
+    pub fn write<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
         decide: F,
     ) -> Written<S::Ref<'g>>
     where
@@ -404,10 +449,10 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
 
     /// Writes under an already encoded key (scans hand out encoded keys).
     #[inline]
-    pub(crate) fn write_encoded<'g, F>(
+    pub(crate) fn write_encoded<'g, F, G: GuardOf<R>>(
         &'g self,
         key: &[u8],
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
         decide: F,
     ) -> Written<S::Ref<'g>>
     where

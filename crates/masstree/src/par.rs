@@ -2,12 +2,13 @@
 //! parallel iterator, and parallel iteration over a key range.
 
 use crate::range::decode;
+use crate::reclaim::Reclaimer;
 use crate::{MapRef, MassTree};
 use core::marker::PhantomData;
-use core::ops::{Bound, RangeBounds};
+use core::ops::Bound;
 use masstree_core::scan::KeyBound;
-use masstree_core::{Boxed, PinnedScope, RawTree, Reclaim, ScopedScan, ValueSlot};
-use masstree_key::codec::{Key, Query, encode_to_vec};
+use masstree_core::{Boxed, GuardOf, PinnedScope, RawTree, ScopedScan, ValueSlot};
+use masstree_key::codec::{Key, KeyRange, Query};
 use rayon::iter::plumbing::UnindexedConsumer;
 use rayon::iter::{FromParallelIterator, IntoParallelIterator, ParallelExtend, ParallelIterator};
 
@@ -30,7 +31,7 @@ where
     K: ?Sized + Key,
     Q: Query<K> + Send,
     V: Send + Sync,
-    R: Reclaim,
+    R: Reclaimer,
     S: ValueSlot<V>,
 {
     fn from_par_iter<I: IntoParallelIterator<Item = (Q, V)>>(iter: I) -> Self {
@@ -47,7 +48,7 @@ where
     K: ?Sized + Key,
     Q: Query<K> + Send,
     V: Send + Sync,
-    R: Reclaim,
+    R: Reclaimer,
     S: ValueSlot<V>,
 {
     fn par_extend<I: IntoParallelIterator<Item = (Q, V)>>(&mut self, iter: I) {
@@ -61,7 +62,7 @@ where
     }
 }
 
-impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// A parallel iterator over the keys in `range` with their values, for rayon: the key
     /// space is cut at the separators of the tree's top levels into several pieces per
     /// thread, each scanned by one worker. Reductions that keep order (`collect`) see the
@@ -80,33 +81,24 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// let keys: Vec<u32> = m.par_iter().map(|(k, _)| k).collect();
     /// assert!(keys.iter().copied().eq(0..50_000));
     /// ```
-    pub fn par_range<'g, Q, B>(
+    pub fn par_range<'g, B: KeyRange<K>, G: GuardOf<R>>(
         &'g self,
         range: B,
-        guard: &'g R::Guard<'_>,
-    ) -> ParRange<'g, K, V, R, S>
-    where
-        Q: ?Sized + Query<K>,
-        B: RangeBounds<Q>,
-    {
-        let start = range.start_bound().map(encode_to_vec::<K, Q>);
-        let end = range.end_bound().map(encode_to_vec::<K, Q>);
+        guard: &'g G,
+    ) -> ParRange<'g, K, V, R, S> {
+        let (start, end) = range.encode_bounds();
         ParRange::new(&self.raw, self.raw.scope(guard), guard, start, end)
     }
 
     /// A parallel iterator over every key (see [`MassTree::par_range`]).
-    pub fn par_iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> ParRange<'g, K, V, R, S> {
-        self.par_range::<K, _>(.., guard)
+    pub fn par_iter<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> ParRange<'g, K, V, R, S> {
+        self.par_range(.., guard)
     }
 }
 
-impl<'m, K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MapRef<'m, K, V, R, S> {
+impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MapRef<'m, K, V, R, S> {
     /// See [`MassTree::par_range`].
-    pub fn par_range<Q, B>(&self, range: B) -> ParRange<'_, K, V, R, S>
-    where
-        Q: ?Sized + Query<K>,
-        B: RangeBounds<Q>,
-    {
+    pub fn par_range<B: KeyRange<K>>(&self, range: B) -> ParRange<'_, K, V, R, S> {
         self.map().par_range(range, self.guard())
     }
 
@@ -119,18 +111,18 @@ impl<'m, K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MapRef<'m, K, V, R, S>
 /// A rayon parallel iterator over a key range, from [`MassTree::par_range`] or
 /// [`MassTree::par_iter`]; items are `(K::Owned, &V)`, valid while the guard it was made with
 /// lives.
-pub struct ParRange<'g, K: ?Sized, V, R: Reclaim, S: ValueSlot<V> = Boxed> {
+pub struct ParRange<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V> = Boxed> {
     tree: &'g RawTree<V, R, S>,
     scope: PinnedScope<'g>,
     pieces: Vec<(KeyBound, KeyBound)>,
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, K: ?Sized, V, R: Reclaim, S: ValueSlot<V>> ParRange<'g, K, V, R, S> {
-    fn new(
+impl<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> ParRange<'g, K, V, R, S> {
+    fn new<G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
         scope: PinnedScope<'g>,
-        guard: &R::Guard<'_>,
+        guard: &G,
         start: Bound<Vec<u8>>,
         end: Bound<Vec<u8>>,
     ) -> Self {
@@ -172,7 +164,7 @@ where
     K: ?Sized + Key,
     K::Owned: Send,
     V: Send + Sync,
-    R: Reclaim,
+    R: Reclaimer,
     S: ValueSlot<V>,
     S::Ref<'g>: Send,
 {
@@ -191,12 +183,12 @@ where
 }
 
 /// One piece of a parallel range, scanned by one worker.
-struct Piece<'g, K: ?Sized, V: 'g, R: Reclaim + 'g, S: ValueSlot<V>> {
+struct Piece<'g, K: ?Sized, V: 'g, R: Reclaimer + 'g, S: ValueSlot<V>> {
     scan: ScopedScan<'g, V, R, S>,
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, R: Reclaim, S: ValueSlot<V>> Iterator for Piece<'g, K, V, R, S> {
+impl<'g, K: ?Sized + Key, V: 'g, R: Reclaimer, S: ValueSlot<V>> Iterator for Piece<'g, K, V, R, S> {
     type Item = (K::Owned, S::Ref<'g>);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -205,7 +197,7 @@ impl<'g, K: ?Sized + Key, V: 'g, R: Reclaim, S: ValueSlot<V>> Iterator for Piece
     }
 }
 
-impl<K: ?Sized, V, R: Reclaim, S: ValueSlot<V>> core::fmt::Debug for ParRange<'_, K, V, R, S> {
+impl<K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> core::fmt::Debug for ParRange<'_, K, V, R, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ParRange")
             .field("pieces", &self.pieces.len())

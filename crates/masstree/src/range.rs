@@ -1,9 +1,10 @@
 //! `Range`: a double-ended iterator over a key range, under a guard.
 
+use crate::reclaim::Reclaimer;
 use core::marker::PhantomData;
 use core::ops::Bound;
 use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
-use masstree_core::{Boxed, RawTree, Reclaim, ValueSlot};
+use masstree_core::{Boxed, GuardOf, RawTree, ValueSlot};
 use masstree_key::codec::Key;
 
 /// An iterator over `(key, &value)` pairs in key order, from [`MassTree::range`],
@@ -26,6 +27,7 @@ use masstree_key::codec::Key;
 /// [`MassTree::iter`]: crate::MassTree::iter
 /// [`MassTree::prefix`]: crate::MassTree::prefix
 /// [`MapRef`]: crate::MapRef
+#[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct Range<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
     /// The two ends; each stops at the last key the other returned (kept in the other's key
     /// buffer), so they never cross. The back end is opened by the first `next_back` (most
@@ -36,9 +38,9 @@ pub struct Range<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
 }
 
 impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
-    pub(crate) fn new<R: Reclaim>(
+    pub(crate) fn new<R: Reclaimer, G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
         start: Bound<Vec<u8>>,
         end: Bound<Vec<u8>>,
     ) -> Self {
@@ -60,6 +62,12 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
             return None;
         }
         Some((self.front.last_key()?, value))
+    }
+
+    /// The key the front end returned last (encoded).
+    #[inline]
+    pub(crate) fn last_key(&mut self) -> Option<&[u8]> {
+        self.front.last_key()
     }
 
     /// The next value from the front, its key not decoded (nor built, where it need not be).
@@ -99,19 +107,33 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
     /// assert_eq!(sum, (10..20).sum());
     /// assert_eq!(m.range(10..20).values().next_back(), Some(&19));
     /// ```
-    pub fn values(self) -> RangeValues<'g, K, V, S> {
-        RangeValues { range: self }
+    pub fn values(self) -> Values<'g, K, V, S> {
+        Values { range: self }
+    }
+
+    /// The keys of the range only, in the same order.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, ()> = ["b", "a", "c"].into_iter().map(|k| (k, ())).collect();
+    /// let keys: Vec<String> = map.pin().range("b"..).keys().collect();
+    /// assert_eq!(keys, ["b", "c"]);
+    /// ```
+    pub fn keys(self) -> Keys<'g, K, V, S> {
+        Keys { range: self }
     }
 }
 
 /// The values of a [`Range`], without its keys: from [`Range::values`] or
 /// [`MassTree::values`](crate::MassTree::values). Double-ended, with the guarantees of
 /// [`Range`].
-pub struct RangeValues<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct Values<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
     range: Range<'g, K, V, S>,
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for RangeValues<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for Values<'g, K, V, S> {
     type Item = S::Ref<'g>;
 
     #[inline(always)]
@@ -120,18 +142,77 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for RangeValues<'g, K, V, S
     }
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for RangeValues<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Values<'g, K, V, S> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         self.range.next_back_encoded().map(|(_, value)| value)
     }
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for RangeValues<'g, K, V, S> {}
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for Values<'g, K, V, S> {}
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for RangeValues<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Values<'g, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("RangeValues").field(&self.range).finish()
+        f.debug_tuple("Values").field(&self.range).finish()
+    }
+}
+
+/// Decodes a stored key into `slot`'s value, reusing its buffers (or into a new value when
+/// `slot` is empty), and returns it.
+#[inline]
+pub(crate) fn decode_reusing<'k, K: ?Sized + Key>(
+    bytes: &[u8],
+    slot: &'k mut Option<K::Owned>,
+) -> &'k K::Owned {
+    match slot {
+        Some(key) => {
+            if let Err(error) = K::decode_key_into(bytes, key) {
+                undecodable::<K>(error);
+            }
+            key
+        }
+        None => slot.insert(decode::<K>(bytes)),
+    }
+}
+
+/// Reports a stored key its `Key` implementation does not decode.
+#[cold]
+fn undecodable<K: ?Sized>(error: masstree_key::codec::DecodeError) -> ! {
+    panic!(
+        "masstree: a stored key does not decode as `{}` ({error}); its `Key` \
+         implementation's decode does not invert its encode",
+        core::any::type_name::<K>()
+    )
+}
+
+/// The keys of a [`Range`], without its values: from [`Range::keys`] or
+/// [`MassTree::keys`](crate::MassTree::keys). Double-ended, with the guarantees of [`Range`].
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct Keys<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
+    range: Range<'g, K, V, S>,
+}
+
+impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> Iterator for Keys<'g, K, V, S> {
+    type Item = K::Owned;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.range.next().map(|(key, _)| key)
+    }
+}
+
+impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Keys<'g, K, V, S> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.range.next_back().map(|(key, _)| key)
+    }
+}
+
+impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for Keys<'g, K, V, S> {}
+
+impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Keys<'g, K, V, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Keys").field(&self.range).finish()
     }
 }
 
@@ -139,11 +220,7 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for RangeValues<'g,
 pub(crate) fn decode<K: ?Sized + Key>(bytes: &[u8]) -> K::Owned {
     match K::decode_key(bytes) {
         Ok(key) => key,
-        Err(error) => panic!(
-            "masstree: a stored key does not decode as `{}` ({error}); its `Key` \
-             implementation's decode does not invert its encode",
-            core::any::type_name::<K>()
-        ),
+        Err(error) => undecodable::<K>(error),
     }
 }
 

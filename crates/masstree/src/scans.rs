@@ -1,12 +1,15 @@
 //! The ordered reads of `MassTree`: ranges, full iteration, prefixes, first/last and pops.
 
 use crate::MassTree;
-use crate::range::{Range, RangeValues, decode};
-use core::ops::{Bound, RangeBounds};
-use masstree_core::{Decision, Reclaim, ValueSlot};
-use masstree_key::codec::{ByteKey, Key, Query, encode_to_vec};
+use crate::range::{Keys, Range, Values, decode, decode_reusing};
+use crate::reclaim::Reclaimer;
+use core::ops::{Bound, ControlFlow, RangeBounds};
+use masstree_core::{Decision, GuardOf, ValueSlot};
+use masstree_key::codec::{
+    ByteKey, Key, KeyPrefix, KeyRange, Query, encode_to_vec, prefix_bounds, prefix_successor,
+};
 
-impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// An iterator over the keys in `range`, in order, with their values.
     ///
     /// The bounds are typed like the keys (`map.range(10..20)` for integer keys,
@@ -31,31 +34,26 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// let rev: String = after_1.rev().map(|(_, v)| *v).collect();
     /// assert_eq!(rev, "dcb");
     /// ```
-    pub fn range<'g, Q, B>(&'g self, range: B, guard: &'g R::Guard<'_>) -> Range<'g, K, V, S>
+    pub fn range<'g, B, G: GuardOf<R>>(&'g self, range: B, guard: &'g G) -> Range<'g, K, V, S>
     where
-        Q: ?Sized + Query<K>,
-        B: RangeBounds<Q>,
+        B: KeyRange<K>,
     {
-        let start = range.start_bound().map(encode_to_vec::<K, Q>);
-        let end = range.end_bound().map(encode_to_vec::<K, Q>);
+        let (start, end) = range.encode_bounds();
         Range::new(&self.raw, guard, start, end)
     }
 
     /// An iterator over every key in order.
-    pub fn iter<'g>(&'g self, guard: &'g R::Guard<'_>) -> Range<'g, K, V, S> {
+    pub fn iter<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Range<'g, K, V, S> {
         Range::new(&self.raw, guard, Bound::Unbounded, Bound::Unbounded)
     }
 
     /// An iterator over the keys in order.
-    pub fn keys<'g>(
-        &'g self,
-        guard: &'g R::Guard<'_>,
-    ) -> impl DoubleEndedIterator<Item = K::Owned> + 'g {
-        self.iter(guard).map(|(k, _)| k)
+    pub fn keys<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Keys<'g, K, V, S> {
+        self.iter(guard).keys()
     }
 
     /// An iterator over the values in key order (keys are not decoded).
-    pub fn values<'g>(&'g self, guard: &'g R::Guard<'_>) -> RangeValues<'g, K, V, S> {
+    pub fn values<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Values<'g, K, V, S> {
         self.iter(guard).values()
     }
 
@@ -72,10 +70,10 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// }
     /// assert_eq!(m.prefix("user:").count(), 2);
     /// ```
-    pub fn prefix<'g>(
+    pub fn prefix<'g, G: GuardOf<R>>(
         &'g self,
         prefix: impl Query<K>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
     ) -> Range<'g, K, V, S> {
         let prefix = encode_to_vec::<K, _>(&prefix);
         let end = match prefix_successor(&prefix) {
@@ -85,31 +83,120 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
         Range::new(&self.raw, guard, Bound::Included(prefix), end)
     }
 
+    /// An iterator over the keys of a tuple-keyed map whose *first element* lies in `range`,
+    /// with no sentinel for the other elements: `prefix_range(..=now)` is every `(ts, _)`
+    /// with `ts <= now` (also for `now == u64::MAX`), `prefix_range(x..=x)` every key whose
+    /// first element is `x`. The first element may be given in any borrowed form (`"bob"` for
+    /// a `String`).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// // An order book keyed by (price, order id).
+    /// let book: MassTree<(u64, u32), u32> = MassTree::new();
+    /// let m = book.pin();
+    /// for (price, id, qty) in [(100, 1, 5), (100, 2, 7), (101, 3, 1), (u64::MAX, 4, 9)] {
+    ///     m.insert((price, id), qty);
+    /// }
+    /// let at_100: u32 = m.prefix_range(100..=100).map(|(_, q)| *q).sum();
+    /// assert_eq!(at_100, 12);
+    /// assert_eq!(m.prefix_range(..=u64::MAX).count(), 4);
+    /// assert_eq!(m.prefix_range(..101).count(), 2);
+    ///
+    /// let users: MassTree<(String, u64), ()> = MassTree::new();
+    /// let u = users.pin();
+    /// u.insert(("bob", 1), ());
+    /// u.insert(("bobby", 2), ());
+    /// assert_eq!(u.prefix_range("bob"..="bob").count(), 1);
+    /// ```
+    pub fn prefix_range<'g, P, B, G>(&'g self, range: B, guard: &'g G) -> Range<'g, K, V, S>
+    where
+        P: ?Sized + KeyPrefix<K>,
+        B: RangeBounds<P>,
+        G: GuardOf<R>,
+    {
+        let (start, end) = prefix_bounds::<K, P>(&range);
+        Range::new(&self.raw, guard, start, end)
+    }
+
+    /// Calls `f` with each entry of `range` in key order until it returns
+    /// `ControlFlow::Break`, whose value it returns. Each key is decoded into one buffer that
+    /// is reused for the next, so a scan of `String`, byte-string or tuple keys allocates
+    /// once, not once per entry. The guarantees under concurrent writes are those of
+    /// [`Range`].
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::ControlFlow;
+    ///
+    /// let map: MassTree<String, u32> = MassTree::new();
+    /// let m = map.pin();
+    /// for (i, name) in ["ada", "bob", "cy", "dan"].into_iter().enumerate() {
+    ///     m.insert(name, i as u32);
+    /// }
+    /// // The first name after "b" with a value above 1.
+    /// let found = m.scan("b".., |name, &v| {
+    ///     if v > 1 { ControlFlow::Break(name.clone()) } else { ControlFlow::Continue(()) }
+    /// });
+    /// assert_eq!(found, ControlFlow::Break("cy".to_string()));
+    /// ```
+    pub fn scan<'g, B, T, F, G>(&'g self, range: B, f: F, guard: &'g G) -> ControlFlow<T>
+    where
+        B: KeyRange<K>,
+        F: FnMut(&K::Owned, &V) -> ControlFlow<T>,
+        G: GuardOf<R>,
+    {
+        scan_with(self.range(range, guard), Range::next_encoded, f)
+    }
+
+    /// [`MassTree::scan`] in descending key order.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::ControlFlow;
+    ///
+    /// let map: MassTree<u32, u32> = (0..10u32).map(|i| (i, i)).collect();
+    /// let mut seen = Vec::new();
+    /// let _ = map.pin().scan_rev(..5, |&k, _| {
+    ///     seen.push(k);
+    ///     ControlFlow::<()>::Continue(())
+    /// });
+    /// assert_eq!(seen, [4, 3, 2, 1, 0]);
+    /// ```
+    pub fn scan_rev<'g, B, T, F, G>(&'g self, range: B, f: F, guard: &'g G) -> ControlFlow<T>
+    where
+        B: KeyRange<K>,
+        F: FnMut(&K::Owned, &V) -> ControlFlow<T>,
+        G: GuardOf<R>,
+    {
+        scan_with(self.range(range, guard), Range::next_back_encoded, f)
+    }
+
     /// The smallest key and its value.
-    pub fn first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
+    pub fn first<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.iter(guard).next()
     }
 
     /// The largest key and its value.
-    pub fn last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
+    pub fn last<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.iter(guard).next_back()
     }
 
     /// Removes and returns the smallest key. Atomic per key: if another thread removes the key
     /// first, the next smallest is tried, so each key is popped by exactly one caller.
-    pub fn pop_first<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
+    pub fn pop_first<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.pop(guard, Range::next_encoded)
     }
 
     /// Removes and returns the largest key, atomically per key like [`MassTree::pop_first`].
-    pub fn pop_last<'g>(&'g self, guard: &'g R::Guard<'_>) -> Option<(K::Owned, S::Ref<'g>)> {
+    pub fn pop_last<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.pop(guard, Range::next_back_encoded)
     }
 
     /// Removes the first key `end` finds, retrying while other threads take them first.
-    fn pop<'g>(
+    fn pop<'g, G: GuardOf<R>>(
         &'g self,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
         end: RangeEnd<'g, K, V, S>,
     ) -> Option<(K::Owned, S::Ref<'g>)> {
         loop {
@@ -123,20 +210,27 @@ impl<K: ?Sized + Key, V, R: Reclaim, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 }
 
+/// Runs a scan's closure over the entries `end` reads from `range`, decoding each key into
+/// the buffer the previous one used.
+fn scan_with<'g, K, V, S, T, F>(
+    mut range: Range<'g, K, V, S>,
+    end: RangeEnd<'g, K, V, S>,
+    mut f: F,
+) -> ControlFlow<T>
+where
+    K: ?Sized + Key,
+    V: 'g,
+    S: ValueSlot<V>,
+    F: FnMut(&K::Owned, &V) -> ControlFlow<T>,
+{
+    let mut key = None;
+    while let Some((bytes, value)) = end(&mut range) {
+        f(decode_reusing::<K>(bytes, &mut key), S::as_value(&value))?;
+    }
+    ControlFlow::Continue(())
+}
+
 /// One end of a range, read with keys still encoded (`Range::next_encoded` or
 /// `Range::next_back_encoded`).
 type RangeEnd<'g, K, V, S> =
     for<'r> fn(&'r mut Range<'g, K, V, S>) -> Option<(&'r [u8], <S as ValueSlot<V>>::Ref<'g>)>;
-
-/// The smallest byte string greater than every string starting with `prefix`, or `None` if
-/// there is none (the prefix is empty or all `0xFF`).
-fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xFF {
-            end.push(last + 1);
-            return Some(end);
-        }
-    }
-    None
-}

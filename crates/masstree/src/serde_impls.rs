@@ -1,57 +1,71 @@
-//! Maps with serde (feature `serde`): a sequence of `(key, value)` pairs in key order, keys
-//! decoded (so a `MassTree<u64, V>` serializes its keys as integers).
+//! Maps with serde (feature `serde`): a map in key order, keys decoded (so a
+//! `MassTree<u64, V>` writes its keys as integers), as `BTreeMap` does; [`pairs`] writes the
+//! sequence-of-pairs form for keys a format cannot use as map keys.
 
 use crate::MassTree;
+use crate::reclaim::Reclaimer;
 use core::fmt;
 use core::marker::PhantomData;
-use masstree_core::{Reclaim, ValueSlot};
+use masstree_core::ValueSlot;
 use masstree_key::codec::{Key, Query};
-use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeSeq, Serializer};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-/// Serializes the entries in key order. The entries are gathered first, so the length
-/// written is exact even while other threads write (each key as a scan sees it).
+/// Serializes the map as a map, in key order, as `BTreeMap` does: a JSON object for string and
+/// integer keys, so a document written from a `BTreeMap`, dashmap or papaya map of the same
+/// types loads, and the other way round. The entries are gathered first, so the length
+/// written is exact even while other threads write (each key as a scan sees it). Keys a
+/// format cannot use as map keys (tuples and byte strings in JSON) fail there as they do for
+/// `BTreeMap`; [`pairs`](crate::pairs) writes such maps as a sequence of pairs instead.
 ///
 /// ```
 /// use masstree::MassTree;
 ///
 /// let map: MassTree<str, u8> = [("b", 2), ("a", 1)].into_iter().collect();
 /// let json = serde_json::to_string(&map).unwrap();
-/// assert_eq!(json, r#"[["a",1],["b",2]]"#);
+/// assert_eq!(json, r#"{"a":1,"b":2}"#);
 /// let back: MassTree<str, u8> = serde_json::from_str(&json).unwrap();
 /// assert_eq!(back, map);
+///
+/// let ids: MassTree<u64, bool> = serde_json::from_str(r#"{"7": true, "3": false}"#).unwrap();
+/// assert_eq!(ids.pin().first(), Some((3, &false)));
 /// ```
 impl<K, V, R, S> Serialize for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: Serialize,
     V: Serialize,
-    R: Reclaim,
+    R: Reclaimer,
     S: ValueSlot<V>,
 {
     fn serialize<Ser: Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
         let guard = self.guard();
         let entries: Vec<(K::Owned, S::Ref<'_>)> = self.iter(&guard).collect();
-        let mut seq = serializer.serialize_seq(Some(entries.len()))?;
+        let mut map = serializer.serialize_map(Some(entries.len()))?;
         for (key, value) in &entries {
-            seq.serialize_element(&(key, S::as_value(value)))?;
+            map.serialize_entry(key, S::as_value(value))?;
         }
-        seq.end()
+        map.end()
     }
 }
 
-/// Reads a sequence of `(key, value)` pairs (in any order; key order loads fastest); a later
-/// pair for the same key wins.
+/// Reads a map (in any key order; key order loads fastest). Self-describing formats (JSON,
+/// YAML, …) may also hold a sequence of `(key, value)` pairs, the form earlier versions wrote
+/// and [`pairs`](crate::pairs) writes. A later entry for the same key wins.
 impl<'de, K, V, R, S> Deserialize<'de> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
     K::Owned: Deserialize<'de> + Query<K>,
     V: Deserialize<'de>,
-    R: Reclaim,
+    R: Reclaimer,
     S: ValueSlot<V>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_seq(MapVisitor(PhantomData))
+        if deserializer.is_human_readable() {
+            deserializer.deserialize_any(MapVisitor(PhantomData))
+        } else {
+            deserializer.deserialize_map(MapVisitor(PhantomData))
+        }
     }
 }
 
@@ -66,13 +80,30 @@ where
     K: ?Sized + Key,
     K::Owned: Deserialize<'de> + Query<K>,
     V: Deserialize<'de>,
-    R: Reclaim,
+    R: Reclaimer,
     S: ValueSlot<V>,
 {
     type Value = MassTree<K, V, R, S>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a sequence of (key, value) pairs")
+        f.write_str("a map, or a sequence of (key, value) pairs")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+        let map = MassTree::with_reclaimer();
+        let mut error = None;
+        let pairs = core::iter::from_fn(|| match entries.next_entry::<K::Owned, V>() {
+            Ok(pair) => pair,
+            Err(e) => {
+                error = Some(e);
+                None
+            }
+        });
+        map.extend_sorted(pairs, &map.guard());
+        match error {
+            Some(e) => Err(e),
+            None => Ok(map),
+        }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -91,5 +122,63 @@ where
             Some(e) => Err(e),
             None => Ok(map),
         }
+    }
+}
+
+/// The sequence-of-pairs form, for `#[serde(with = "masstree::pairs")]` on a field: a map
+/// whose keys a format cannot use as map keys (tuples or byte strings in JSON) is written as
+/// `[[key, value], ...]` in key order. The map's own `Deserialize` reads this form too.
+///
+/// ```
+/// use masstree::MassTree;
+///
+/// let orders: MassTree<(u64, u32), u32> = [((100, 1), 5)].into_iter().collect();
+/// let mut json = Vec::new();
+/// masstree::pairs::serialize(&orders, &mut serde_json::Serializer::new(&mut json)).unwrap();
+/// assert_eq!(json, br#"[[[100,1],5]]"#);
+/// let back: MassTree<(u64, u32), u32> =
+///     masstree::pairs::deserialize(&mut serde_json::Deserializer::from_slice(&json)).unwrap();
+/// assert_eq!(back, orders);
+/// let also: MassTree<(u64, u32), u32> = serde_json::from_slice(&json).unwrap();
+/// assert_eq!(also, orders);
+/// ```
+pub mod pairs {
+    use super::*;
+
+    /// Writes `map` as a sequence of `(key, value)` pairs in key order.
+    pub fn serialize<K, V, R, S, Ser>(
+        map: &MassTree<K, V, R, S>,
+        serializer: Ser,
+    ) -> Result<Ser::Ok, Ser::Error>
+    where
+        K: ?Sized + Key,
+        K::Owned: Serialize,
+        V: Serialize,
+        R: Reclaimer,
+        S: ValueSlot<V>,
+        Ser: Serializer,
+    {
+        let guard = map.guard();
+        let entries: Vec<(K::Owned, S::Ref<'_>)> = map.iter(&guard).collect();
+        let mut seq = serializer.serialize_seq(Some(entries.len()))?;
+        for (key, value) in &entries {
+            seq.serialize_element(&(key, S::as_value(value)))?;
+        }
+        seq.end()
+    }
+
+    /// Reads a sequence of `(key, value)` pairs (a later pair for the same key wins).
+    pub fn deserialize<'de, K, V, R, S, D>(
+        deserializer: D,
+    ) -> Result<MassTree<K, V, R, S>, D::Error>
+    where
+        K: ?Sized + Key,
+        K::Owned: Deserialize<'de> + Query<K>,
+        V: Deserialize<'de>,
+        R: Reclaimer,
+        S: ValueSlot<V>,
+        D: Deserializer<'de>,
+    {
+        deserializer.deserialize_seq(MapVisitor(PhantomData))
     }
 }

@@ -1,6 +1,6 @@
 //! Random operation sequences against `BTreeMap`, over adversarial keys.
 
-use masstree::reclaim::{Reclaim, SeizeReclaim};
+use masstree::reclaim::{Reclaimer, SeizeReclaim};
 use masstree::{Boxed, Inline, MassTree, ValueSlot};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ fn run<S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
 }
 
 /// [`run`] on a map reclaiming memory through `R`.
-fn run_with<R: Reclaim, S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn run_with<R: Reclaimer, S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut map = MassTree::<[u8], u32, R, S>::default();
     let mut model = BTreeMap::new();
     {

@@ -1,7 +1,7 @@
 //! Values are dropped exactly once; panicking closures leave the map consistent.
 
 use masstree::MassTree;
-use masstree::reclaim::{Reclaim, SeizeReclaim};
+use masstree::reclaim::{Reclaimer, SeizeReclaim};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -42,7 +42,7 @@ fn every_value_is_dropped_exactly_once_with_epoch_reclamation() {
     dropped_exactly_once_after_churn::<masstree::reclaim::EpochReclaim>();
 }
 
-fn dropped_exactly_once_after_churn<R: Reclaim>() {
+fn dropped_exactly_once_after_churn<R: Reclaimer>() {
     let live = Arc::new(AtomicIsize::new(0));
     let threads = if cfg!(miri) { 2 } else { 6 };
     let ops = if cfg!(miri) { 60 } else { 30_000u64 };
@@ -96,7 +96,7 @@ fn clear_drops_values_and_map_stays_usable() {
     for i in 0..if cfg!(miri) { 50 } else { 5_000u64 } {
         map.pin().insert(i.to_le_bytes(), Counted::new(&live, i));
     }
-    map.clear();
+    map.clear_mut();
     assert_eq!(live.load(Ordering::Relaxed), 0);
     assert!(map.is_empty());
     map.pin().insert(b"again", Counted::new(&live, 1));
@@ -183,7 +183,7 @@ fn a_retired_value_whose_drop_panics_breaks_nothing() {
         }
         armed.store(true, Ordering::Relaxed);
         if clear {
-            map.clear();
+            map.clear_mut();
             assert!(map.is_empty());
             map.pin().insert(3, None);
             assert_eq!(map.check_invariants().map(|s| s.keys), Ok(1));
@@ -212,7 +212,7 @@ fn a_live_value_whose_drop_panics_in_clear_leaves_an_empty_map() {
     );
     map.pin().insert(2, None);
     armed.store(true, Ordering::Relaxed);
-    let result = catch_unwind(AssertUnwindSafe(|| map.clear()));
+    let result = catch_unwind(AssertUnwindSafe(|| map.clear_mut()));
     assert!(result.is_err(), "the value's panic reaches the caller");
     assert!(map.is_empty());
     map.pin().insert(3, None);

@@ -7,7 +7,7 @@
 #![cfg(not(miri))]
 
 use masstree::MassTree;
-use masstree::reclaim::{EpochReclaim, Reclaim, SeizeReclaim};
+use masstree::reclaim::{EpochReclaim, Reclaimer, SeizeReclaim};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -93,7 +93,7 @@ fn peak_growth(f: impl FnOnce()) -> isize {
 /// Four live 256 KiB values, each replaced 750 times, one `pin()` per operation: the old
 /// default (a batch of 1024 retired objects per thread, whatever their size) held back up to
 /// 256 MiB. The time budget hands a batch over after ~200 us.
-fn big_values_replaced<R: Reclaim>() -> isize {
+fn big_values_replaced<R: Reclaimer>() -> isize {
     let map: MassTree<u64, Vec<u8>, R> = MassTree::with_reclaimer();
     peak_growth(|| {
         for i in 0..3000u64 {
@@ -114,7 +114,7 @@ fn big_values_replaced_are_freed_within_16_mib() {
 
 /// 1M updates of boxed `u64` values by 2 threads over 1000 keys: what is retired but not yet
 /// freed (the growth above the populated map) stays under 1 MiB per thread.
-fn small_value_churn<R: Reclaim>() -> isize {
+fn small_value_churn<R: Reclaimer>() -> isize {
     let map: Arc<MassTree<u64, u64, R>> = Arc::new(MassTree::with_reclaimer());
     for k in 0..1000 {
         map.pin().insert(k, k);
@@ -177,7 +177,7 @@ fn pins_under_a_held_guard_allocate_nothing() {
 
 /// One handle held across 100k replacements of a 4 KiB value (+398 MiB when nothing could be
 /// freed while it lived): refreshing it every 64 operations lets the old values go.
-fn long_handle_refreshed<R: Reclaim>() -> isize {
+fn long_handle_refreshed<R: Reclaimer>() -> isize {
     let map: MassTree<u64, Vec<u8>, R> = MassTree::with_reclaimer();
     peak_growth(|| {
         let mut m = map.pin();
@@ -202,7 +202,7 @@ fn a_refreshed_long_lived_handle_holds_little() {
 
 /// `flush` frees what this thread retired, now: five replaced values (fewer than any batch
 /// and budget, so nothing else would hand them over) are gone after it.
-fn flush_frees_now<R: Reclaim>() -> (isize, isize) {
+fn flush_frees_now<R: Reclaimer>() -> (isize, isize) {
     let map: MassTree<u64, Vec<u8>, R> = MassTree::with_reclaimer();
     map.pin().insert(0, vec![0; 64 << 10]);
     let base = LIVE.load(Ordering::SeqCst);

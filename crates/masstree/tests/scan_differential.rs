@@ -93,14 +93,14 @@ proptest! {
         let expect = model_range(&model, &start, &end);
 
         let forward: Vec<(Vec<u8>, u32)> = m
-            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .range((as_slices(&start), as_slices(&end)))
             .map(|(k, v)| (k.into_vec(), *v))
             .collect();
         let want: Vec<(Vec<u8>, u32)> = expect.iter().map(|(k, v)| ((*k).clone(), **v)).collect();
         prop_assert_eq!(&forward, &want);
 
         let reverse: Vec<(Vec<u8>, u32)> = m
-            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .range((as_slices(&start), as_slices(&end)))
             .rev()
             .map(|(k, v)| (k.into_vec(), *v))
             .collect();
@@ -108,7 +108,7 @@ proptest! {
         prop_assert_eq!(&reverse, &want_rev);
 
         // Mixed next/next_back, as with BTreeMap's ranges.
-        let mut ours = m.range::<[u8], _>((as_slices(&start), as_slices(&end)));
+        let mut ours = m.range((as_slices(&start), as_slices(&end)));
         let mut theirs = expect.into_iter();
         for front in drive {
             let (a, b) = if front {
@@ -122,20 +122,20 @@ proptest! {
         // Values only (keys not built on the fast path): forward, reverse and mixed, where the
         // back end must still stop at the front's last key.
         let values: Vec<u32> = m
-            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .range((as_slices(&start), as_slices(&end)))
             .values()
             .copied()
             .collect();
         let want_values: Vec<u32> = want.iter().map(|(_, v)| *v).collect();
         prop_assert_eq!(&values, &want_values);
         let values_rev: Vec<u32> = m
-            .range::<[u8], _>((as_slices(&start), as_slices(&end)))
+            .range((as_slices(&start), as_slices(&end)))
             .values()
             .rev()
             .copied()
             .collect();
         prop_assert_eq!(values_rev, want_values.iter().rev().copied().collect::<Vec<_>>());
-        let mut ours = m.range::<[u8], _>((as_slices(&start), as_slices(&end))).values();
+        let mut ours = m.range((as_slices(&start), as_slices(&end))).values();
         let mut theirs = want_values.iter();
         for front in drive_values {
             let (a, b) = if front {

@@ -110,7 +110,7 @@ fn one_case(seed0: u64) {
     let lo = gen_bound(&mut seed);
     let hi = gen_bound(&mut seed);
     let mode = rng(&mut seed) % 3;
-    let mut range = m.range::<[u8], _>((
+    let mut range = m.range((
         lo.as_ref().map(Vec::as_slice),
         hi.as_ref().map(Vec::as_slice),
     ));

@@ -106,7 +106,7 @@ fn check(
     mode: u64,
 ) {
     let m = map.pin();
-    let mut range = m.range::<[u8], _>((
+    let mut range = m.range((
         lo.as_ref().map(Vec::as_slice),
         hi.as_ref().map(Vec::as_slice),
     ));

@@ -66,7 +66,7 @@ fn check(
     } else {
         Bound::Excluded(ke.as_slice())
     };
-    let mut range = m.range::<[u8], _>((start, end));
+    let mut range = m.range((start, end));
     let mut front: Vec<Vec<u8>> = Vec::new();
     let mut back: Vec<Vec<u8>> = Vec::new();
     let mut seed = match mode {

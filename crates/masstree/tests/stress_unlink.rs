@@ -6,7 +6,7 @@ mod common;
 use common::{rng, run_with_watchdog, value_for};
 
 use masstree::MassTree;
-use masstree::reclaim::{Reclaim, SeizeReclaim};
+use masstree::reclaim::{Reclaimer, SeizeReclaim};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
@@ -21,7 +21,7 @@ fn unlink_churn(key_of: fn(u64) -> Vec<u8>, secs: u64) {
 }
 
 /// [`unlink_churn`] on a map reclaiming memory through `R`.
-fn unlink_churn_with<R: Reclaim>(key_of: fn(u64) -> Vec<u8>, secs: u64) {
+fn unlink_churn_with<R: Reclaimer>(key_of: fn(u64) -> Vec<u8>, secs: u64) {
     const GAP: u64 = 64;
     const STABLE: u64 = 400;
     let map: Arc<MassTree<[u8], u64, R>> = Arc::new(MassTree::with_reclaimer());

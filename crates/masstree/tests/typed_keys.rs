@@ -42,11 +42,11 @@ where
                 _ => true,
             };
             let ours: Vec<K> = m
-                .range::<K, _>((lo.as_ref(), hi.as_ref()))
+                .range((lo.as_ref(), hi.as_ref()))
                 .map(|(k, _)| k)
                 .collect();
             let back: Vec<K> = m
-                .range::<K, _>((lo.as_ref(), hi.as_ref()))
+                .range((lo.as_ref(), hi.as_ref()))
                 .rev()
                 .map(|(k, _)| k)
                 .collect();

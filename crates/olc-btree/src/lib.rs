@@ -47,7 +47,7 @@ mod split;
 mod write;
 
 use core::marker::PhantomData;
-use masstree_alloc::{Reclaim, SeizeReclaim};
+use masstree_alloc::{GuardOf, Reclaim, SeizeReclaim};
 use masstree_node::sync::{AtomicPtr, Ordering};
 use masstree_node::{Leaf, NodeHeader};
 
@@ -110,7 +110,7 @@ impl<V, R: Reclaim> OlcBTree<V, R> {
     /// Panics unless `guard` belongs to this tree (a guard of another protects nothing here).
     fn check_guard(&self, guard: &R::Guard<'_>) {
         assert!(
-            self.reclaim.owns(guard),
+            guard.belongs_to(&self.reclaim),
             "olc-btree: a guard of another tree was passed to this tree"
         );
     }

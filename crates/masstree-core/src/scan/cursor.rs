@@ -8,7 +8,7 @@ use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use core::cmp::Ordering;
 use core::marker::PhantomData;
-use masstree_alloc::Reclaim;
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, ikey_of};
 use masstree_node::{KEYLEN_LAYER, NodeHeader, Suffix, SuffixRaw};
 
@@ -37,6 +37,14 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     _marker: PhantomData<(&'g V, S, D)>,
 }
 
+// SAFETY: the cursor's raw pointers are into nodes, suffixes and values of a tree that the
+// caller's guard (or scope) keeps allocated for `'g`, wherever the cursor is; every shared
+// field is read through atomics or validated snapshots, as on the thread that opened it, and
+// nothing in the cursor is tied to that thread (protection comes from the guard being alive,
+// not from which thread reads). It hands out `S::Ref<'g>` (`&V` for boxed values), hence
+// `V: Sync` (and `Send`, as the values' owner, the tree, requires).
+unsafe impl<'g, V: Send + Sync, S: ValueSlot<V>, D: Direction> Send for ScanCursor<'g, V, S, D> {}
+
 /// A returned entry's key, not yet written into the cursor's key buffer.
 #[derive(Clone, Copy)]
 struct PendingKey {
@@ -49,9 +57,9 @@ struct PendingKey {
 impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// A cursor over the keys of `tree` between `start` and `end`, both given in scan order
     /// (for a reverse scan `start` is the upper bound).
-    pub fn new<R: Reclaim>(
+    pub fn new<R: Reclaim, G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
-        guard: &'g R::Guard<'_>,
+        guard: &'g G,
         start: KeyBound,
         end: KeyBound,
     ) -> Self {

@@ -39,13 +39,14 @@ fn copy_short(dst: &mut [u8; INLINE], src: &[u8]) {
 /// assert_eq!(key, b"k1"[..]);
 /// assert!(ByteKey::new(b"a") < ByteKey::new(b"ab"));
 /// ```
-#[derive(Clone)]
 pub struct ByteKey(Repr);
 
-#[derive(Clone)]
+/// `Heap` may hold a short key too: a key reused by [`Key::decode_into`](super::Key::decode_into)
+/// keeps its heap buffer. Every method goes through [`ByteKey::as_bytes`], so the two forms of
+/// the same bytes behave alike.
 enum Repr {
     Inline { len: u8, bytes: [u8; INLINE] },
-    Heap(Box<[u8]>),
+    Heap(Vec<u8>),
 }
 
 impl ByteKey {
@@ -60,7 +61,50 @@ impl ByteKey {
                 bytes: inline,
             })
         } else {
-            ByteKey(Repr::Heap(bytes.into()))
+            ByteKey(Repr::Heap(bytes.to_vec()))
+        }
+    }
+
+    /// Replaces the bytes with `bytes`, reusing the heap buffer when there is one (no
+    /// allocation when its capacity suffices).
+    #[inline]
+    pub(super) fn set(&mut self, bytes: &[u8]) {
+        match &mut self.0 {
+            Repr::Heap(heap) => {
+                heap.clear();
+                heap.extend_from_slice(bytes);
+            }
+            Repr::Inline { .. } => *self = Self::new(bytes),
+        }
+    }
+
+    /// Empties the key, keeping any heap buffer.
+    #[inline]
+    pub(super) fn clear(&mut self) {
+        match &mut self.0 {
+            Repr::Inline { len, .. } => *len = 0,
+            Repr::Heap(heap) => heap.clear(),
+        }
+    }
+
+    /// Appends `more`, moving to the heap when the bytes no longer fit inline.
+    #[inline]
+    pub(super) fn extend_from_slice(&mut self, more: &[u8]) {
+        match &mut self.0 {
+            Repr::Inline { len, bytes } => {
+                let start = usize::from(*len);
+                let end = start + more.len();
+                if end <= INLINE {
+                    bytes[start..end].copy_from_slice(more);
+                    *len = end as u8;
+                } else {
+                    let mut heap = Vec::with_capacity(end.max(2 * INLINE));
+                    heap.extend_from_slice(&bytes[..start]);
+                    heap.extend_from_slice(more);
+                    self.0 = Repr::Heap(heap);
+                }
+            }
+            Repr::Heap(heap) => heap.extend_from_slice(more),
         }
     }
 
@@ -76,8 +120,22 @@ impl ByteKey {
     pub fn into_vec(self) -> Vec<u8> {
         match self.0 {
             Repr::Inline { .. } => self.as_bytes().to_vec(),
-            Repr::Heap(b) => b.into_vec(),
+            Repr::Heap(b) => b,
         }
+    }
+}
+
+/// A clone is stored like a new key of its bytes (inline when short); `clone_from` reuses
+/// the target's heap buffer.
+impl Clone for ByteKey {
+    #[inline]
+    fn clone(&self) -> Self {
+        Self::new(self.as_bytes())
+    }
+
+    #[inline]
+    fn clone_from(&mut self, source: &Self) {
+        self.set(source.as_bytes());
     }
 }
 
@@ -188,5 +246,32 @@ mod tests {
             assert_eq!(key.as_bytes(), &bytes[..], "length {n}");
             assert_eq!(key.len(), n);
         }
+    }
+
+    /// `set`, `clear` and `extend_from_slice` keep the bytes right across the inline limit,
+    /// and a key on the heap stays there (its buffer reused) when set to a short key.
+    #[test]
+    fn refilling_keeps_bytes_and_heap_buffers() {
+        let bytes: Vec<u8> = (0..100u8).map(|i| i.wrapping_mul(29)).collect();
+        let mut key = ByteKey::new(&[]);
+        for &n in &[0usize, 5, 30, 31, 3, 64, 0, 30, 100, 7] {
+            key.set(&bytes[..n]);
+            assert_eq!(key.as_bytes(), &bytes[..n], "set {n}");
+            key.clear();
+            for chunk in bytes[..n].chunks(7) {
+                key.extend_from_slice(chunk);
+            }
+            assert_eq!(key.as_bytes(), &bytes[..n], "extended to {n}");
+        }
+        let ptr = key.as_ptr();
+        key.set(b"ab");
+        assert!(matches!(key.0, super::Repr::Heap(_)));
+        assert_eq!((key.as_bytes(), key.as_ptr()), (&b"ab"[..], ptr));
+        // A clone is stored afresh: inline when short.
+        assert!(matches!(key.clone().0, super::Repr::Inline { .. }));
+        let mut target = ByteKey::new(&[1; 50]);
+        let ptr = target.as_ptr();
+        target.clone_from(&key);
+        assert_eq!((target.as_bytes(), target.as_ptr()), (&b"ab"[..], ptr));
     }
 }

@@ -1,6 +1,6 @@
 //! Byte strings and strings: stored as they are when last, escaped inside tuples.
 
-use super::escape::{read_escaped, write_escaped};
+use super::escape::{read_escaped_with, write_escaped};
 use super::{ByteKey, DecodeError, Key, KeyBuf, Query, take};
 
 /// Appends a variable-length part: raw when last, escaped and terminated otherwise.
@@ -13,15 +13,25 @@ fn write_part(bytes: &[u8], out: &mut KeyBuf, last: bool) {
     }
 }
 
-/// Reads a variable-length part: the rest of the input when last, an escaped part otherwise.
-fn read_part(input: &mut &[u8], last: bool) -> Result<Vec<u8>, DecodeError> {
+/// Reads a variable-length part into `out`, replacing its contents and keeping its
+/// capacity: the rest of the input when last, an escaped part otherwise.
+fn read_part_into(input: &mut &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+    out.clear();
     if last {
-        let all = take(input, input.len())?;
-        Ok(all.to_vec())
+        out.extend_from_slice(core::mem::take(input));
+        Ok(())
     } else {
-        read_escaped(input)
+        read_escaped_with(input, |chunk| out.extend_from_slice(chunk))
     }
 }
+
+/// An empty string on `bytes`' buffer (its capacity kept for the next decode).
+fn empty_string(mut bytes: Vec<u8>) -> String {
+    bytes.clear();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+const NOT_UTF8: DecodeError = DecodeError::new("a string key is not UTF-8");
 
 /// `Query<$key>` for a type whose bytes (through `AsRef<[u8]>`) are the key's bytes.
 macro_rules! bytes_query {
@@ -71,10 +81,22 @@ impl Key for [u8] {
     #[inline]
     fn decode(input: &mut &[u8], last: bool) -> Result<ByteKey, DecodeError> {
         if last {
-            let all = take(input, input.len())?;
-            Ok(ByteKey::new(all))
+            Ok(ByteKey::new(core::mem::take(input)))
         } else {
-            read_escaped(input).map(|bytes| ByteKey::new(&bytes))
+            let mut key = ByteKey::new(&[]);
+            Self::decode_into(input, false, &mut key)?;
+            Ok(key)
+        }
+    }
+
+    #[inline]
+    fn decode_into(input: &mut &[u8], last: bool, out: &mut ByteKey) -> Result<(), DecodeError> {
+        if last {
+            out.set(core::mem::take(input));
+            Ok(())
+        } else {
+            out.clear();
+            read_escaped_with(input, |chunk| out.extend_from_slice(chunk))
         }
     }
 }
@@ -83,7 +105,14 @@ impl Key for Vec<u8> {
     type Owned = Vec<u8>;
 
     fn decode(input: &mut &[u8], last: bool) -> Result<Vec<u8>, DecodeError> {
-        read_part(input, last)
+        let mut out = Vec::new();
+        read_part_into(input, last, &mut out)?;
+        Ok(out)
+    }
+
+    #[inline]
+    fn decode_into(input: &mut &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+        read_part_into(input, last, out)
     }
 }
 
@@ -93,14 +122,47 @@ impl Key for ByteKey {
     fn decode(input: &mut &[u8], last: bool) -> Result<ByteKey, DecodeError> {
         <[u8]>::decode(input, last)
     }
+
+    #[inline]
+    fn decode_into(input: &mut &[u8], last: bool, out: &mut ByteKey) -> Result<(), DecodeError> {
+        <[u8]>::decode_into(input, last, out)
+    }
 }
 
 impl Key for str {
     type Owned = String;
 
     fn decode(input: &mut &[u8], last: bool) -> Result<String, DecodeError> {
-        String::from_utf8(read_part(input, last)?)
-            .map_err(|_| DecodeError::new("a string key is not UTF-8"))
+        let mut out = String::new();
+        Self::decode_into(input, last, &mut out)?;
+        Ok(out)
+    }
+
+    /// Validates in place: when last, the input slice itself; when escaped, the unescaped
+    /// bytes on `out`'s own buffer. On error `out` is empty (its capacity kept).
+    fn decode_into(input: &mut &[u8], last: bool, out: &mut String) -> Result<(), DecodeError> {
+        if last {
+            let s = core::str::from_utf8(core::mem::take(input)).map_err(|_| NOT_UTF8);
+            out.clear();
+            out.push_str(s?);
+            return Ok(());
+        }
+        let mut bytes = core::mem::take(out).into_bytes();
+        bytes.clear();
+        if let Err(err) = read_escaped_with(input, |chunk| bytes.extend_from_slice(chunk)) {
+            *out = empty_string(bytes);
+            return Err(err);
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => {
+                *out = s;
+                Ok(())
+            }
+            Err(err) => {
+                *out = empty_string(err.into_bytes());
+                Err(NOT_UTF8)
+            }
+        }
     }
 }
 
@@ -109,6 +171,11 @@ impl Key for String {
 
     fn decode(input: &mut &[u8], last: bool) -> Result<String, DecodeError> {
         str::decode(input, last)
+    }
+
+    #[inline]
+    fn decode_into(input: &mut &[u8], last: bool, out: &mut String) -> Result<(), DecodeError> {
+        str::decode_into(input, last, out)
     }
 }
 

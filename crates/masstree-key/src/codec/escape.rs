@@ -23,23 +23,36 @@ pub(super) fn write_escaped(bytes: &[u8], out: &mut KeyBuf) {
     out.extend_from_slice(&[0, END]);
 }
 
-/// Reads an escaped part off the front of `input`, unescaping it.
-pub(super) fn read_escaped(input: &mut &[u8]) -> Result<Vec<u8>, DecodeError> {
+/// Reads an escaped part off the front of `input`, unescaping it into a new `Vec`.
+#[cfg(test)]
+fn read_escaped(input: &mut &[u8]) -> Result<Vec<u8>, DecodeError> {
     let mut out = Vec::new();
+    read_escaped_with(input, |chunk| out.extend_from_slice(chunk))?;
+    Ok(out)
+}
+
+/// Reads an escaped part off the front of `input`, handing the unescaped bytes to `push` in
+/// order, a run at a time (no buffer of its own). `input` is advanced only on success; on
+/// error `push` may have been given part of the bytes.
+pub(super) fn read_escaped_with(
+    input: &mut &[u8],
+    mut push: impl FnMut(&[u8]),
+) -> Result<(), DecodeError> {
     let mut rest = *input;
     loop {
         let Some(zero) = rest.iter().position(|&b| b == 0) else {
             return Err(DecodeError::new("unterminated string part"));
         };
-        out.extend_from_slice(&rest[..zero]);
         match rest.get(zero + 1) {
             Some(&ESCAPED_ZERO) => {
-                out.push(0);
+                // The run and its literal zero in one piece.
+                push(&rest[..=zero]);
                 rest = &rest[zero + 2..];
             }
             Some(&END) => {
+                push(&rest[..zero]);
                 *input = &rest[zero + 2..];
-                return Ok(out);
+                return Ok(());
             }
             _ => return Err(DecodeError::new("bad escape in string part")),
         }

@@ -38,6 +38,24 @@
 //! assert_eq!(<(String, u8)>::decode_key(&b).unwrap(), ("ab".to_string(), 1));
 //! ```
 //!
+//! # Decoding into a reused buffer
+//!
+//! [`Key::decode_into`] and [`Key::decode_key_into`] decode into an existing
+//! [`Key::Owned`] value instead of returning a new one. Strings, byte strings and
+//! [`ByteKey`] clear the value and refill its buffer (escaped parts are unescaped straight
+//! into it, strings are validated there), and tuples do so element by element, so a scan
+//! that decodes each key into the same value allocates only when a key outgrows it. Other
+//! types replace the value, which costs nothing for integers.
+//!
+//! # Ranges over the first element of a tuple key
+//!
+//! [`KeyPrefix`] encodes a value of a tuple key's first element as the bytes every key with
+//! that first element starts with ([`encode_prefix_to_vec`]). Since the first element is
+//! framed, the keys whose first element is `x` form the byte range
+//! `[prefix(x), successor(prefix(x)))`, and those whose first element lies in `a..b` the range
+//! `[prefix(a), prefix(b))`, with no sentinel values (`u32::MAX`, a longest string) for the
+//! elements that follow.
+//!
 //! # Your own key types
 //!
 //! Implement [`Query`] for the type itself (how to encode it) and [`Key`] (how to decode it).
@@ -70,6 +88,7 @@
 //! assert_eq!(Date::decode_key(&bytes), Ok(d));
 //! ```
 
+mod bounds;
 mod buf;
 mod byte_key;
 #[cfg(feature = "serde")]
@@ -77,10 +96,13 @@ mod byte_key_serde;
 mod bytes;
 mod escape;
 mod int;
+mod prefix;
 mod tuple;
 
+pub use bounds::{EncodedBounds, KeyRange, encode_range_bounds, prefix_bounds, prefix_successor};
 pub use buf::KeyBuf;
 pub use byte_key::ByteKey;
+pub use prefix::{KeyPrefix, encode_prefix_to_vec};
 
 use core::fmt;
 
@@ -101,6 +123,62 @@ pub trait Key: Query<Self> {
         let value = Self::decode(&mut bytes, true)?;
         if bytes.is_empty() {
             Ok(value)
+        } else {
+            Err(DecodeError::new("bytes left over after the key"))
+        }
+    }
+
+    /// Like [`decode`](Key::decode), but writes the value into `out`, reusing what `out`
+    /// owns: byte strings, strings and [`ByteKey`]s (and tuples of them, element by element)
+    /// clear `out` and refill its buffer, so a loop decoding many keys into one value
+    /// allocates only when a key outgrows the buffer. The default replaces `*out` with
+    /// [`decode`](Key::decode)'s result.
+    ///
+    /// On error `out` holds some valid value that is unspecified (for example an empty or
+    /// partly decoded string); `input` may or may not have been advanced.
+    ///
+    /// ```
+    /// use masstree_key::codec::{encode_to_vec, Key};
+    ///
+    /// let mut out = (String::new(), 0u64);
+    /// for (name, n) in [("carol", 3u64), ("al", 1), ("bartholomew", 2)] {
+    ///     let bytes = encode_to_vec::<(String, u64), _>(&(name, n));
+    ///     let mut input = &bytes[..];
+    ///     <(String, u64)>::decode_into(&mut input, true, &mut out).unwrap();
+    ///     assert!(input.is_empty());
+    ///     assert_eq!((out.0.as_str(), out.1), (name, n));
+    /// }
+    /// ```
+    #[inline]
+    fn decode_into(
+        input: &mut &[u8],
+        last: bool,
+        out: &mut Self::Owned,
+    ) -> Result<(), DecodeError> {
+        *out = Self::decode(input, last)?;
+        Ok(())
+    }
+
+    /// Like [`decode_key`](Key::decode_key), but into `out` as [`decode_into`](Key::decode_into)
+    /// does; bytes left over are an error. On error `out` holds some valid, unspecified value.
+    ///
+    /// ```
+    /// use masstree_key::codec::{encode_to_vec, Key};
+    ///
+    /// let mut out = String::with_capacity(32);
+    /// let before = out.as_ptr();
+    /// for word in ["pear", "fig", "kiwi"] {
+    ///     String::decode_key_into(&encode_to_vec::<String, _>(word), &mut out).unwrap();
+    ///     assert_eq!(out, word);
+    /// }
+    /// assert_eq!(out.as_ptr(), before, "the buffer was reused");
+    /// assert!(u8::decode_key_into(&[1, 2], &mut 0).is_err());
+    /// ```
+    #[inline]
+    fn decode_key_into(mut bytes: &[u8], out: &mut Self::Owned) -> Result<(), DecodeError> {
+        Self::decode_into(&mut bytes, true, out)?;
+        if bytes.is_empty() {
+            Ok(())
         } else {
             Err(DecodeError::new("bytes left over after the key"))
         }

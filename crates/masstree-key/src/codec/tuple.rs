@@ -3,6 +3,8 @@
 //! Element `i` is encoded with `last = false` unless it is the final element of a tuple that
 //! is itself last, so variable-length elements are escaped and terminated
 //! (see the module docs) and the byte order of encodings is element-wise tuple order.
+//! `decode_into` decodes element by element into the output tuple's own elements, so each
+//! reuses its buffer.
 
 use super::{DecodeError, Key, KeyBuf, Query};
 
@@ -24,6 +26,16 @@ macro_rules! tuple_key {
             fn decode(input: &mut &[u8], last: bool) -> Result<Self::Owned, DecodeError> {
                 Ok(($($k::decode(input, false)?,)+ $lk::decode(input, last)?,))
             }
+
+            #[inline]
+            fn decode_into(
+                input: &mut &[u8],
+                last: bool,
+                out: &mut Self::Owned,
+            ) -> Result<(), DecodeError> {
+                $( $k::decode_into(input, false, &mut out.$i)?; )+
+                $lk::decode_into(input, last, &mut out.$li)
+            }
         }
     )*};
 }
@@ -40,6 +52,15 @@ impl<A: Key> Key for (A,) {
 
     fn decode(input: &mut &[u8], last: bool) -> Result<Self::Owned, DecodeError> {
         Ok((A::decode(input, last)?,))
+    }
+
+    #[inline]
+    fn decode_into(
+        input: &mut &[u8],
+        last: bool,
+        out: &mut Self::Owned,
+    ) -> Result<(), DecodeError> {
+        A::decode_into(input, last, &mut out.0)
     }
 }
 
