@@ -123,6 +123,15 @@ pub unsafe trait Reclaim: Default + Send + Sync + 'static {
 pub unsafe trait GuardOf<R: ?Sized>: ReclaimGuard {
     /// Whether this guard was made by `reclaim`.
     fn belongs_to(&self, reclaim: &R) -> bool;
+
+    /// Whether this guard pins the current thread, so that a guard `R` pins on this thread
+    /// while it lives is nested in it (and cannot reclaim, point 4 of [`Reclaim`]). True for
+    /// `R`'s own guards; an owned guard ([`ReclaimOwned`]) pins no thread, and the tree then
+    /// pins the thread itself for as long as it holds node locks or runs caller code.
+    #[inline]
+    fn pins_thread(&self) -> bool {
+        true
+    }
 }
 
 /// A reclaimer whose guards can also be *owned*: not tied to the thread that made them, so
@@ -141,9 +150,10 @@ pub unsafe trait GuardOf<R: ?Sized>: ReclaimGuard {
 /// # Safety
 ///
 /// An owned guard keeps promises 1 to 3 of [`Reclaim`] for objects loaded through it, on any
-/// thread. Promise 4 holds for its `pin`, `retire` and `flush`; but an owned guard is nested in
-/// no other guard, so its own `refresh` and drop may free while other guards of the thread are
-/// alive (callers running user code under a lock must not rely on such a guard being inert).
+/// thread. Its `pins_thread` is false: it is nested in no guard of a thread and no guard of a
+/// thread is nested in it, so its own `refresh` and drop may free while other guards of the
+/// thread are alive. Its `retire` and `flush` keep promise 4 when a guard of the reclaimer
+/// is alive on the calling thread (which the tree ensures while it holds locks).
 pub unsafe trait ReclaimOwned: Reclaim {
     /// A guard that may move between threads.
     type OwnedGuard<'a>: GuardOf<Self> + Send + Sync

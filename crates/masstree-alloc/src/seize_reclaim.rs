@@ -3,7 +3,6 @@
 use crate::pace::RetirePacer;
 use crate::{Free, GuardOf, Reclaim, ReclaimGuard, ReclaimOwned};
 use seize::{Collector, Guard as _, LocalGuard, OwnedGuard};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// Reclamation through a `seize::Collector` owned by one map.
 ///
@@ -135,7 +134,8 @@ unsafe impl Reclaim for SeizeReclaim {
 
     /// None: seize's `flush` frees nothing, and `refresh` frees only on the thread's last
     /// guard, which code under a node lock cannot refresh (the write borrows it, and any
-    /// other guard makes it not the last).
+    /// other guard makes it not the last; a write given an owned guard pins the thread for
+    /// its duration, see `GuardOf::pins_thread`).
     #[inline]
     fn shield(&self) -> Option<SeizeGuard<'_>> {
         None
@@ -192,15 +192,19 @@ impl Drop for SeizeGuard<'_> {
 /// which holds a reservation of its own instead of the thread's, so it is `Send` and `Sync`
 /// and may be dropped on another thread than the one that made it.
 ///
-/// Objects retired through it go to its own batch (seize locks the reservation for each
-/// retirement); an early hand-off that the pacer asks for is made when it drops or refreshes,
-/// and so is one of whatever it retired, so an owned guard used for a few writes leaves none
-/// of its retirements behind in a half-empty batch.
+/// It protects what is loaded through it; what is retired through it goes to the *calling
+/// thread's* batch (through a guard pinned for the call, nested in the one the tree holds
+/// while it writes), paced like any other retirement. Seize could also batch in the owned
+/// reservation, but a batch there is handed over only once it has an entry per active
+/// reservation, and one that is not when the guard drops stays behind in a recycled slot
+/// until that slot fills again, possibly never.
+///
+/// Each live owned guard is one more active reservation; a batch is handed over only once it
+/// has an entry for each, so keep [`SeizeReclaim::with_batch_size`] above the number of owned
+/// guards alive at once (plus threads), or retirements wait until enough of them drop.
 pub struct SeizeOwnedGuard<'a> {
     guard: OwnedGuard<'a>,
     owner: &'a SeizeReclaim,
-    /// Something was retired through this guard since its last hand-off.
-    retired: AtomicBool,
 }
 
 impl core::fmt::Debug for SeizeOwnedGuard<'_> {
@@ -210,9 +214,12 @@ impl core::fmt::Debug for SeizeOwnedGuard<'_> {
 }
 
 // SAFETY: (1) and (2) as for `SeizeGuard`: seize's owned reservation is entered at creation,
-// with the same barrier, and left at drop; it borrows the reclaimer. (3) `belongs_to` compares
-// the owner. (4) `enter_owned`, `defer_retire` and `flush` free nothing (the reservation is
-// active, so a handed-over batch waits for it at least); only its `refresh` and drop free.
+// with the same barrier, and left at drop, and it borrows the reclaimer; objects retired
+// through it go to the calling thread's batch after their unlink, which every reservation
+// active at the hand-off (this one included while it lives) then holds back. (3)
+// `belongs_to` compares the owner. (4) `retire` and `flush` pin the calling thread; with
+// another guard of this reclaimer alive on it that pin is nested and frees nothing when it
+// drops; only the owned guard's own `refresh` and drop free.
 unsafe impl ReclaimOwned for SeizeReclaim {
     type OwnedGuard<'a> = SeizeOwnedGuard<'a>;
 
@@ -221,7 +228,6 @@ unsafe impl ReclaimOwned for SeizeReclaim {
         SeizeOwnedGuard {
             guard: self.collector.enter_owned(),
             owner: self,
-            retired: AtomicBool::new(false),
         }
     }
 }
@@ -232,39 +238,29 @@ unsafe impl GuardOf<SeizeReclaim> for SeizeOwnedGuard<'_> {
     fn belongs_to(&self, reclaim: &SeizeReclaim) -> bool {
         core::ptr::eq(reclaim, self.owner)
     }
+
+    #[inline]
+    fn pins_thread(&self) -> bool {
+        false
+    }
 }
 
 impl ReclaimGuard for SeizeOwnedGuard<'_> {
     #[inline]
     unsafe fn retire<T, F: Free<T>>(&self, ptr: *mut T) {
-        // SAFETY: forwarded from this method's contract.
-        unsafe { self.guard.defer_retire(ptr, reclaim_with::<T, F>) };
-        // Not counted by the thread's pacer: the object is in this guard's batch, not the
-        // thread's, and this guard hands its batch over whenever it drops or refreshes.
-        self.retired.store(true, Relaxed);
+        // SAFETY: forwarded from this method's contract: `ptr` is unlinked (unreachable for
+        // readers that pin later) and retired once; the thread's guard holds it back from
+        // every reservation active at its batch's hand-off, this one included.
+        unsafe { self.owner.pin().retire::<T, F>(ptr) };
     }
 
     #[inline]
     fn flush(&self) {
-        self.retired.store(false, Relaxed);
-        self.guard.flush();
+        self.owner.pin().flush();
     }
 
     #[inline]
     fn refresh(&mut self) {
-        if *self.retired.get_mut() {
-            self.flush();
-        }
         self.guard.refresh();
-    }
-}
-
-impl Drop for SeizeOwnedGuard<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        if *self.retired.get_mut() {
-            // Before `self.guard` leaves, so its leave can free the batch at once.
-            self.flush();
-        }
     }
 }

@@ -17,6 +17,7 @@ use crate::reach::{advance, reach_leaf};
 use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
+use core::marker::PhantomData;
 use masstree_alloc::Reclaim;
 use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Permutation, Suffix};
@@ -45,6 +46,68 @@ impl<'t> Frame<'t> {
             perm: leaf.permutation(),
             pos: 0,
         }
+    }
+}
+
+/// The entries of a tree borrowed mutably, in key order: from [`RawTree::iter_mut`].
+pub struct IterMut<'t, V, S> {
+    /// One frame per layer the walk is inside (empty when done).
+    frames: Vec<Frame<'t>>,
+    key: KeyBuilder,
+    _values: PhantomData<(&'t mut V, S)>,
+}
+
+impl<'t, V, S: ValueSlot<V>> IterMut<'t, V, S> {
+    /// The next entry: its key (valid until the next step) and its value (valid for `'t`).
+    pub fn next_entry(&mut self) -> Option<(&[u8], &'t mut V)> {
+        while let Some(depth) = self.frames.len().checked_sub(1) {
+            let frame = &mut self.frames[depth];
+            if frame.pos == frame.perm.len() {
+                let next = frame.leaf.next();
+                if next.is_null() {
+                    self.frames.pop();
+                } else {
+                    // SAFETY: a sibling pointer of a live leaf names a live leaf of the same
+                    // layer, next in key order (exclusive access: the chain is settled).
+                    *frame = Frame::new(unsafe { &*next });
+                }
+                continue;
+            }
+            let leaf = frame.leaf;
+            let slot = frame.perm.get(frame.pos);
+            frame.pos += 1;
+            let class = leaf.keylen(slot);
+            let word = leaf.value(slot);
+            if class == KEYLEN_LAYER {
+                if !word.is_null() {
+                    self.key.set_slice(depth, leaf.ikey(slot), 8);
+                    // SAFETY: exclusive access; a layer slot points to its layer's first leaf.
+                    if let Some(first) = unsafe { first_leaf(word.cast()) } {
+                        self.frames.push(Frame::new(first));
+                    }
+                }
+                continue;
+            }
+            if S::is_vacant(word) {
+                continue;
+            }
+            self.key
+                .set_slice(depth, leaf.ikey(slot), usize::from(class.min(8)));
+            if class == KEYLEN_SUFFIX {
+                // SAFETY: as in `locate_exclusive`: a live suffix-class slot holds its suffix.
+                self.key
+                    .push_bytes(unsafe { Suffix::bytes_of(leaf.suffix(slot)) });
+            }
+            // SAFETY: as in `get_mut`: the iterator borrows the tree mutably for `'t`, so no
+            // one else reads or writes the slot's word; the walk visits each slot once, so the
+            // borrows it hands out are of distinct words (and, for boxed values, of distinct
+            // boxes) and never alias.
+            let word = unsafe { &mut *leaf.value_ptr(slot) };
+            // SAFETY: as in `get_mut`: a live word from `S::into_word`, viewed by no one else.
+            let value = unsafe { S::value_mut(word) };
+            return Some((self.key.as_bytes(), value));
+        }
+        None
     }
 }
 
@@ -137,61 +200,29 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         Some(unsafe { S::value_mut(word) })
     }
 
-    /// Calls `f` with every key (its full bytes, in a buffer reused between calls: no
-    /// allocation per key) and a mutable reference to its value, in key order.
+    /// A walk over every entry in key order, yielding each key (its full bytes, in a buffer
+    /// reused between steps: no allocation per key) and a mutable reference to its value.
     ///
     /// A simple in-order walk with exclusive access: each layer's leaves along their sibling
     /// chain, entering a deeper layer where a slot points to one, with an explicit stack (a
     /// chain of thousands of layers from very long keys cannot overflow the thread's stack).
-    /// If `f` panics the walk stops; the tree is unchanged apart from the values `f` changed.
+    pub fn iter_mut(&mut self) -> IterMut<'_, V, S> {
+        // SAFETY: `&mut self`: exclusive access for the iterator's life; the root is reachable.
+        let first = unsafe { first_leaf(self.root()) };
+        IterMut {
+            frames: first.map(Frame::new).into_iter().collect(),
+            key: KeyBuilder::new(),
+            _values: PhantomData,
+        }
+    }
+
+    /// Calls `f` with every key and a mutable reference to its value, in key order (see
+    /// [`RawTree::iter_mut`]). If `f` panics the walk stops; the tree is unchanged apart from
+    /// the values `f` changed.
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&[u8], &mut V)) {
-        let mut key = KeyBuilder::new();
-        // SAFETY: `&mut self`: exclusive access for this call; the root is reachable.
-        let Some(first) = (unsafe { first_leaf(self.root()) }) else {
-            return;
-        };
-        let mut frames = vec![Frame::new(first)];
-        while let Some(depth) = frames.len().checked_sub(1) {
-            let frame = &mut frames[depth];
-            if frame.pos == frame.perm.len() {
-                let next = frame.leaf.next();
-                if next.is_null() {
-                    frames.pop();
-                } else {
-                    // SAFETY: a sibling pointer of a live leaf names a live leaf of the same
-                    // layer, next in key order (exclusive access: the chain is settled).
-                    *frame = Frame::new(unsafe { &*next });
-                }
-                continue;
-            }
-            let leaf = frame.leaf;
-            let slot = frame.perm.get(frame.pos);
-            frame.pos += 1;
-            let class = leaf.keylen(slot);
-            let word = leaf.value(slot);
-            if class == KEYLEN_LAYER {
-                if !word.is_null() {
-                    key.set_slice(depth, leaf.ikey(slot), 8);
-                    // SAFETY: exclusive access; a layer slot points to its layer's first leaf.
-                    if let Some(first) = unsafe { first_leaf(word.cast()) } {
-                        frames.push(Frame::new(first));
-                    }
-                }
-                continue;
-            }
-            if S::is_vacant(word) {
-                continue;
-            }
-            key.set_slice(depth, leaf.ikey(slot), usize::from(class.min(8)));
-            if class == KEYLEN_SUFFIX {
-                // SAFETY: as in `locate_exclusive`: a live suffix-class slot holds its suffix.
-                key.push_bytes(unsafe { Suffix::bytes_of(leaf.suffix(slot)) });
-            }
-            // SAFETY: as in `get_mut`: exclusive access makes a unique borrow of the slot's
-            // word sound; it ends when `f` returns, before any other slot is borrowed.
-            let word = unsafe { &mut *leaf.value_ptr(slot) };
-            // SAFETY: as in `get_mut`: a live word from `S::into_word`, viewed by no one else.
-            f(key.as_bytes(), unsafe { S::value_mut(word) });
+        let mut entries = self.iter_mut();
+        while let Some((key, value)) = entries.next_entry() {
+            f(key, value);
         }
     }
 

@@ -36,6 +36,8 @@ mod value;
 mod write;
 
 pub use check::TreeStats;
+#[cfg(not(loom))]
+pub use exclusive::IterMut;
 pub use scope::{PinnedScope, ScopedScan};
 pub use tree::RawTree;
 pub use value::{Boxed, Inline, ValueSlot};

@@ -130,6 +130,8 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             "masstree: a closure passed to a write of this map wrote to the same map; it may \
              read but not write it"
         );
+        // As in `write`: with an owned guard, pin the thread while leaves are locked.
+        let _thread = self.thread_pin(guard);
         let mut finger: Option<Finger<'g>> = None;
         let mut entries = entries.into_iter();
         let mut chunk = Vec::with_capacity(CHUNK);

@@ -55,6 +55,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
              remove_if, compare_exchange) wrote to the same map; it runs under a leaf lock of \
              this map, so it may read but not write it (writes to other maps are fine)"
         );
+        // An owned guard pins no thread: pin this one for the whole write, so the guards the
+        // decision closure reaches, and those retirement pins, are nested and cannot reclaim
+        // under the lock (point 4 of the `Reclaim` contract); it drops after the lock is gone.
+        let _thread = self.thread_pin(guard);
         let decide = self.guarded(decide);
         let mut cursor = KeyCursor::new(key);
         let mut root = self.root();
@@ -196,6 +200,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Whether this thread runs a decision closure under a leaf lock of this tree.
     pub(crate) fn in_decision(&self) -> bool {
         crate::decision::in_scope_of(self.address())
+    }
+
+    /// A guard of this thread, when `guard` pins none (an owned guard), for a caller about to
+    /// take node locks: see [`GuardOf::pins_thread`].
+    #[inline]
+    pub(crate) fn thread_pin<G: GuardOf<R>>(&self, guard: &G) -> Option<R::Guard<'_>> {
+        (!guard.pins_thread()).then(|| self.reclaim.pin())
     }
 
     /// Wraps a decision closure so that, while it runs, a write to this tree from the same

@@ -170,6 +170,18 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 }
 
 /// The iterator of [`MassTree::extract_if`]: removes and yields matching entries.
+/// Lazy: each `next` removes one matching entry, so dropping it early leaves the rest.
+///
+/// ```
+/// use masstree::MassTree;
+///
+/// let map: MassTree<u32, u32> = (0..10u32).map(|i| (i, i)).collect();
+/// let m = map.pin();
+/// let mut odd = m.extract_if(.., |k, _| k % 2 == 1);
+/// assert_eq!(odd.next(), Some((1, &1)));
+/// drop(odd); // the removal stops here: 3, 5, 7 and 9 stay
+/// assert_eq!(m.len(), 9);
+/// ```
 pub struct ExtractIf<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G, F> {
     map: &'g MassTree<K, V, R, S>,
     guard: &'g G,

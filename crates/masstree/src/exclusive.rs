@@ -6,9 +6,10 @@
 //! method cannot: `&mut V`, and an owned `V` instead of a reference kept alive by reclamation.
 
 use crate::MassTree;
-use crate::range::decode;
+use crate::range::{decode, decode_reusing};
 use crate::reclaim::Reclaimer;
-use masstree_core::ValueSlot;
+use core::marker::PhantomData;
+use masstree_core::{IterMut as RawIterMut, ValueSlot};
 use masstree_key::codec::{Key, Query};
 
 impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
@@ -40,10 +41,52 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
         key.with_encoded(|k| self.raw.get_mut(k))
     }
 
-    /// Calls `f` with every key and a mutable reference to its value, in key order (what
-    /// [`BTreeMap::iter_mut`] gives, as a callback: keys are decoded one at a time into one
-    /// reused value, so string and byte-string keys cost no allocation each once the buffer
-    /// has grown to the longest key).
+    /// Every entry in key order with a mutable reference to its value, as
+    /// [`BTreeMap::iter_mut`] gives them. Keys are decoded per entry;
+    /// [`MassTree::for_each_mut`] reuses one key buffer instead.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let mut map: MassTree<u32, u32> = (0..4u32).map(|i| (i, i)).collect();
+    /// for (k, v) in map.iter_mut() {
+    ///     *v += k * 10;
+    /// }
+    /// for (_, v) in &mut map {
+    ///     *v += 1;
+    /// }
+    /// assert_eq!(map.pin().get(3), Some(&34));
+    /// ```
+    ///
+    /// [`BTreeMap::iter_mut`]: std::collections::BTreeMap::iter_mut
+    pub fn iter_mut(&mut self) -> IterMut<'_, K, V, S> {
+        IterMut {
+            entries: self.raw.iter_mut(),
+            _key: PhantomData,
+        }
+    }
+
+    /// A mutable reference to every value, in key order (keys are not decoded).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let mut map: MassTree<str, String> = MassTree::new();
+    /// map.pin().insert("a", "x".to_string());
+    /// map.pin().insert("b", "y".to_string());
+    /// map.values_mut().for_each(|v| v.push('!'));
+    /// assert_eq!(map.pin().get("b").map(String::as_str), Some("y!"));
+    /// ```
+    pub fn values_mut(&mut self) -> ValuesMut<'_, V, S> {
+        ValuesMut {
+            entries: self.raw.iter_mut(),
+        }
+    }
+
+    /// Calls `f` with every key and a mutable reference to its value, in key order: what
+    /// [`MassTree::iter_mut`] gives, with keys decoded one at a time into one reused value,
+    /// so string and byte-string keys cost no allocation each once the buffer has grown to
+    /// the longest key.
     ///
     /// If `f` panics the walk stops there; values already changed stay changed.
     ///
@@ -62,24 +105,12 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// assert_eq!(map.pin().get("a"), Some(&vec![1, 0]));
     /// assert_eq!(map.pin().get("b"), Some(&vec![2, 0]));
     /// ```
-    ///
-    /// [`BTreeMap::iter_mut`]: std::collections::BTreeMap::iter_mut
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&K::Owned, &mut V)) {
-        let mut owned: Option<K::Owned> = None;
-        self.raw.for_each_mut(|bytes, value| {
-            let key = match &mut owned {
-                Some(key) => {
-                    if K::decode_key_into(bytes, key).is_err() {
-                        // Not a key this map could have stored: `decode` fails the same way
-                        // and panics with the explanation.
-                        *key = decode::<K>(bytes);
-                    }
-                    key
-                }
-                None => owned.insert(decode::<K>(bytes)),
-            };
-            f(key, value);
-        });
+        let mut key = None;
+        let mut entries = self.raw.iter_mut();
+        while let Some((bytes, value)) = entries.next_entry() {
+            f(decode_reusing::<K>(bytes, &mut key), value);
+        }
     }
 
     /// Removes `key` and returns its value by value (like [`BTreeMap::remove`]): the value is
@@ -102,5 +133,80 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     #[inline]
     pub fn take(&mut self, key: impl Query<K>) -> Option<V> {
         key.with_encoded(|k| self.raw.take(k))
+    }
+}
+
+/// The entries of a map with mutable references to their values, in key order: from
+/// [`MassTree::iter_mut`] or `for (k, v) in &mut map`.
+///
+/// ```
+/// use masstree::{IterMut, MassTree};
+///
+/// let mut map: MassTree<u8, u8> = [(1, 1)].into_iter().collect();
+/// let entries: IterMut<'_, u8, u8> = map.iter_mut();
+/// assert_eq!(entries.count(), 1);
+/// ```
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct IterMut<'a, K: ?Sized, V, S: ValueSlot<V> = masstree_core::Boxed> {
+    entries: RawIterMut<'a, V, S>,
+    _key: PhantomData<fn(&K)>,
+}
+
+impl<'a, K: ?Sized + Key, V, S: ValueSlot<V>> Iterator for IterMut<'a, K, V, S> {
+    type Item = (K::Owned, &'a mut V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (bytes, value) = self.entries.next_entry()?;
+        Some((decode::<K>(bytes), value))
+    }
+}
+
+impl<K: ?Sized + Key, V, S: ValueSlot<V>> core::iter::FusedIterator for IterMut<'_, K, V, S> {}
+
+impl<K: ?Sized, V, S: ValueSlot<V>> core::fmt::Debug for IterMut<'_, K, V, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("IterMut").finish_non_exhaustive()
+    }
+}
+
+/// Mutable references to a map's values in key order: from [`MassTree::values_mut`].
+///
+/// ```
+/// use masstree::{MassTree, ValuesMut};
+///
+/// let mut map: MassTree<u8, u8> = [(1, 1)].into_iter().collect();
+/// let values: ValuesMut<'_, u8> = map.values_mut();
+/// assert_eq!(values.count(), 1);
+/// ```
+#[must_use = "iterators are lazy and do nothing unless consumed"]
+pub struct ValuesMut<'a, V, S: ValueSlot<V> = masstree_core::Boxed> {
+    entries: RawIterMut<'a, V, S>,
+}
+
+impl<'a, V, S: ValueSlot<V>> Iterator for ValuesMut<'a, V, S> {
+    type Item = &'a mut V;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.entries.next_entry().map(|(_, value)| value)
+    }
+}
+
+impl<V, S: ValueSlot<V>> core::iter::FusedIterator for ValuesMut<'_, V, S> {}
+
+impl<V, S: ValueSlot<V>> core::fmt::Debug for ValuesMut<'_, V, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ValuesMut").finish_non_exhaustive()
+    }
+}
+
+/// `for (key, value) in &mut map`: [`MassTree::iter_mut`].
+impl<'a, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> IntoIterator
+    for &'a mut MassTree<K, V, R, S>
+{
+    type Item = (K::Owned, &'a mut V);
+    type IntoIter = IterMut<'a, K, V, S>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
     }
 }

@@ -6,6 +6,10 @@
 //! shared memory; writers lock a single leaf. Memory is reclaimed while the map is live
 //! (through [`seize`](https://docs.rs/seize) by default).
 //!
+//! The [`guide`] explains the guarantees of each operation under concurrency, how long to
+//! hold a guard, the memory reclamation holds back, and how the API maps onto `BTreeMap`,
+//! `SkipMap`, `scc` and papaya.
+//!
 //! # Guards
 //!
 //! References into the map (`&V`) are valid while a *guard* is held. The easy way is
@@ -74,11 +78,13 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bulk;
 mod compute;
 mod error;
 mod exclusive;
+pub mod guide;
 mod into_iter;
 mod map;
 mod map_ref;
@@ -98,10 +104,12 @@ mod std_traits;
 pub use bulk::ExtractIf;
 pub use compute::{Compute, Operation};
 pub use error::{CompareExchangeError, OccupiedError};
+pub use exclusive::{IterMut, ValuesMut};
 pub use into_iter::IntoIter;
 pub use map::MassTree;
 pub use map_ref::{MapRef, OwnedMapRef};
 #[cfg(feature = "rayon")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 pub use par::ParRange;
 pub use range::{Keys, Range, Values};
 pub use seek::Cursor;
@@ -130,6 +138,16 @@ pub use masstree_key::codec::{ByteKey, Key, Query};
 
 /// Typed keys: the [`Key`] and [`Query`] traits, the encodings of the provided types, and
 /// what implementing them for your own types needs.
+///
+/// ```
+/// use masstree::key::{Key, encode_to_vec};
+///
+/// // The byte order of the encodings is the order of the keys, tuples included.
+/// let a = encode_to_vec::<(String, u32), _>(&("a", 2));
+/// let b = encode_to_vec::<(String, u32), _>(&("ab", 1));
+/// assert!(a < b);
+/// assert_eq!(<(String, u32)>::decode_key(&b), Ok(("ab".to_string(), 1)));
+/// ```
 pub mod key {
     pub use masstree_key::codec::*;
 }

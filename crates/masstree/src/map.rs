@@ -65,6 +65,15 @@ impl<K: ?Sized + Key, V, S: ValueSlot<V>> MassTree<K, V, SeizeReclaim, S> {
 impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// An empty map with the reclamation scheme `R` (e.g.
     /// `MassTree::<[u8], V, EpochReclaim>::with_reclaimer()` with the `crossbeam-epoch` feature).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use masstree::reclaim::SeizeReclaim;
+    ///
+    /// let map: MassTree<[u8], u32, SeizeReclaim> = MassTree::with_reclaimer();
+    /// map.pin().insert(b"k", 1);
+    /// assert_eq!(map.pin().get(b"k"), Some(&1));
+    /// ```
     pub fn with_reclaimer() -> Self {
         Self::from_reclaimer(R::default())
     }
@@ -108,7 +117,11 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// `Send + Sync` values), so it can be held across an `.await` in a task that a
     /// work-stealing runtime moves between threads, or sent to another thread. Pinning costs
     /// more than [`MassTree::pin`] (the guard takes a reservation of its own), so pin once per
-    /// request or task, not per operation.
+    /// request or task, not per operation. Each live owned handle is one more reservation
+    /// that reclamation waits for: with more handles alive at once than the reclaimer's batch
+    /// size (1024 by default, see `SeizeReclaim::with_batch_size`), retired values wait until
+    /// enough of them drop. Do not drop or refresh an owned handle inside a closure passed to
+    /// a write: that frees under the write's leaf lock.
     ///
     /// ```
     /// use masstree::MassTree;
@@ -132,6 +145,17 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// A guard for the guard-taking methods. Values read through it stay valid until it drops.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, String> = MassTree::new();
+    /// let guard = map.guard();
+    /// map.insert(1, "one".to_string(), &guard);
+    /// let one = map.get(1, &guard).unwrap();
+    /// map.remove(1, &guard); // `one` stays valid: it is freed only after `guard` drops
+    /// assert_eq!(one, "one");
+    /// ```
     #[inline]
     pub fn guard(&self) -> R::Guard<'_> {
         self.raw.pin()
@@ -139,11 +163,29 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 
     /// The number of keys. Exact when no write is running; under concurrent writes it is a value
     /// between the counts before and after the overlapping writes.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, ()> = (0..3u64).map(|i| (i, ())).collect();
+    /// assert_eq!(map.len(), 3);
+    /// map.pin().remove(0);
+    /// assert_eq!(map.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.raw.len()
     }
 
     /// Whether the map holds no key (same caveat as [`MassTree::len`]).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u32> = MassTree::new();
+    /// assert!(map.is_empty());
+    /// map.pin().insert("a", 1);
+    /// assert!(!map.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }
@@ -185,6 +227,16 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// The value of `key`.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u32> = MassTree::new();
+    /// let guard = map.guard();
+    /// map.insert("a", 1, &guard);
+    /// assert_eq!(map.get("a", &guard), Some(&1));
+    /// assert_eq!(map.get("b", &guard), None);
+    /// ```
     #[inline]
     pub fn get<'g, G: GuardOf<R>>(
         &'g self,
@@ -233,6 +285,16 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// Whether `key` is present.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, ()> = MassTree::new();
+    /// let guard = map.guard();
+    /// map.insert(7, (), &guard);
+    /// assert!(map.contains_key(7, &guard));
+    /// assert!(!map.contains_key(8, &guard));
+    /// ```
     #[inline]
     pub fn contains_key<G: GuardOf<R>>(&self, key: impl Query<K>, guard: &G) -> bool {
         self.get(key, guard).is_some()
@@ -243,6 +305,17 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// The replaced value is not moved out (readers may still hold it): the reference is valid
     /// while `guard` lives, and the value is dropped after that, exactly once. The key may be
     /// given in any borrowed form: only its encoding is stored.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<String, u32> = MassTree::new();
+    /// let guard = map.guard();
+    /// assert_eq!(map.insert("a", 1, &guard), None);
+    /// // The replaced value, valid while `guard` lives:
+    /// assert_eq!(map.insert("a", 2, &guard), Some(&1));
+    /// assert_eq!(map.get("a", &guard), Some(&2));
+    /// ```
     #[inline]
     pub fn insert<'g, G: GuardOf<R>>(
         &'g self,
@@ -254,6 +327,16 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// Removes `key`, returning its value (valid while `guard` lives).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u64, &str> = MassTree::new();
+    /// let guard = map.guard();
+    /// map.insert(1, "one", &guard);
+    /// assert_eq!(map.remove(1, &guard), Some(&"one"));
+    /// assert_eq!(map.remove(1, &guard), None);
+    /// ```
     #[inline]
     pub fn remove<'g, G: GuardOf<R>>(
         &'g self,
@@ -265,6 +348,19 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 
     /// Removes `key` if `predicate` accepts its value (atomically, under the leaf lock; the
     /// predicate may read the map but must not write to it).
+    /// Returns the removed value (valid while `guard` lives); `None` when the key is absent or
+    /// `predicate` rejects its value.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u32> = MassTree::new();
+    /// let guard = map.guard();
+    /// map.insert("a", 5, &guard);
+    /// assert_eq!(map.remove_if("a", |&v| v > 10, &guard), None); // rejected: the key stays
+    /// assert_eq!(map.remove_if("a", |&v| v == 5, &guard), Some(&5));
+    /// assert!(!map.contains_key("a", &guard));
+    /// ```
     pub fn remove_if<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
@@ -291,6 +387,15 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// deadlocking on the lock its own thread holds). Writes to *other* maps work; their locks
     /// are then the caller's to order, as with two `Mutex`es (a thread that writes map B from a
     /// closure on map A while another writes A from a closure on B can deadlock).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u32> = MassTree::new();
+    /// let guard = map.guard();
+    /// assert_eq!(map.get_or_insert_with("a", || 1, &guard), &1);
+    /// assert_eq!(map.get_or_insert_with("a", || 2, &guard), &1); // present: `make` does not run
+    /// ```
     pub fn get_or_insert_with<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
@@ -415,6 +520,15 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 
     /// A map built from `(key, value)` pairs, fast when they come in ascending key order (see
     /// [`MassTree::extend_sorted`]; any order is correct).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let pairs = (0..100u64).map(|i| (i, i.to_string()));
+    /// let map: MassTree<u64, String> = MassTree::from_sorted_iter(pairs);
+    /// assert_eq!(map.len(), 100);
+    /// assert_eq!(map.pin().get(42).map(String::as_str), Some("42"));
+    /// ```
     pub fn from_sorted_iter<Q, I>(entries: I) -> Self
     where
         Q: Query<K>,
@@ -431,11 +545,10 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
         self.raw.check_invariants()
     }
 
-    /// The raw write primitive, for callers building their own atomic operations: `decide`
-    /// sees the current value under the leaf lock and says what to do.
-    #[doc(hidden)]
+    /// The raw write primitive under [`MassTree::compute`] and the other conditional writes:
+    /// `decide` sees the current value under the leaf lock and says what to do.
     #[inline]
-    pub fn write<'g, F, G: GuardOf<R>>(
+    pub(crate) fn write<'g, F, G: GuardOf<R>>(
         &'g self,
         key: impl Query<K>,
         guard: &'g G,

@@ -17,6 +17,17 @@ use masstree_key::codec::{Key, KeyPrefix, KeyRange, Query};
 /// Hold it for a batch of operations, not forever: while it lives, memory retired by any
 /// thread cannot be reclaimed. A handle kept for long can [`MapRef::refresh`] itself between
 /// batches instead.
+///
+/// ```
+/// use masstree::{MapRef, MassTree};
+///
+/// let map: MassTree<str, u32> = MassTree::new();
+/// let m: MapRef<'_, str, u32> = map.pin();
+/// m.insert("a", 1);
+/// let a = m.get("a").unwrap();
+/// m.remove("a"); // `a` stays valid while `m` lives
+/// assert_eq!(*a, 1);
+/// ```
 pub struct MapRef<
     'm,
     K: ?Sized,
@@ -31,7 +42,22 @@ pub struct MapRef<
 
 /// A [`MapRef`] holding an owned guard, from [`MassTree::pin_owned`]: `Send` and `Sync`
 /// (for `Send + Sync` values), so it can be kept across an `.await` that resumes on another
-/// thread, and moved into a spawned task.
+/// thread, or sent to another thread. It borrows the map: a task spawned with `'static`
+/// bounds (`tokio::spawn`) owns an `Arc` of the map and pins inside its future, as README's
+/// handler example does.
+///
+/// ```
+/// use masstree::{MassTree, OwnedMapRef};
+///
+/// let map: MassTree<u64, u64> = MassTree::new();
+/// let m: OwnedMapRef<'_, u64, u64> = map.pin_owned();
+/// std::thread::scope(|s| {
+///     s.spawn(move || {
+///         m.insert(1, 10); // used on another thread
+///     });
+/// });
+/// assert_eq!(map.pin().get(1), Some(&10));
+/// ```
 pub type OwnedMapRef<'m, K, V, R = SeizeReclaim, S = Boxed> =
     MapRef<'m, K, V, R, S, <R as ReclaimOwned>::OwnedGuard<'m>>;
 
@@ -73,8 +99,9 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
     /// lives: afterwards it protects only what it reads from now on. `&mut self`, so no
     /// reference read through the handle survives the call. For a handle kept across many
     /// operations (a worker loop, a long-lived `MapRef` in a struct): without it, everything
-    /// retired while it lives is held back. No effect while another guard of this map is alive
-    /// on the same thread (that one still protects its reads).
+    /// retired while it lives is held back. For a handle from [`MassTree::pin`], no effect
+    /// while another guard of this map is alive on the same thread (that one still protects
+    /// its reads); an owned handle's refresh always takes effect.
     ///
     /// ```
     /// use masstree::MassTree;
@@ -478,7 +505,9 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
         self.map.extract_if(range, pred, &self.guard)
     }
 
-    /// Keeps only the entries `keep` accepts (see [`MassTree::retain`]).
+    /// Keeps only the entries `keep` accepts (see [`MassTree::retain`]). The values removed are
+    /// held back until this handle drops or refreshes (its guard protects them); call the
+    /// map's own method, outside any guard, for them to be freed as the call goes.
     ///
     /// ```
     /// use masstree::MassTree;
@@ -491,7 +520,8 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
         self.map.retain(keep);
     }
 
-    /// Removes every key in `range` (see [`MassTree::remove_range`]).
+    /// Removes every key in `range` (see [`MassTree::remove_range`]); the values removed are
+    /// held back as for [`MapRef::retain`].
     ///
     /// ```
     /// use masstree::MassTree;
@@ -503,7 +533,8 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
         self.map.remove_range(range)
     }
 
-    /// Removes every key (see [`MassTree::clear`]).
+    /// Removes every key (see [`MassTree::clear`]); the values removed are held back as for
+    /// [`MapRef::retain`].
     ///
     /// ```
     /// use masstree::MassTree;

@@ -26,6 +26,7 @@ const PIECES_PER_THREAD: usize = 8;
 /// assert_eq!(map.len(), 10_000);
 /// assert_eq!(map.pin().get(12), Some(&144));
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<K, Q, V, R, S> FromParallelIterator<(Q, V)> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
@@ -43,6 +44,7 @@ where
 
 /// Inserts every pair from many threads at once (later pairs for the same key win in no
 /// particular order, as with concurrent inserts).
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<K, Q, V, R, S> ParallelExtend<(Q, V)> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
@@ -62,6 +64,7 @@ where
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// A parallel iterator over the keys in `range` with their values, for rayon: the key
     /// space is cut at the separators of the tree's top levels into several pieces per
@@ -91,18 +94,51 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// A parallel iterator over every key (see [`MassTree::par_range`]).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use rayon::prelude::*;
+    /// # if cfg!(miri) { return; } // rayon's deques are not strict-provenance clean
+    ///
+    /// let map: MassTree<u32, u32> = (0..1_000u32).map(|i| (i, i % 7)).collect();
+    /// let guard = map.guard();
+    /// let multiples_of_7 = map.par_iter(&guard).filter(|(_, v)| **v == 0).count();
+    /// assert_eq!(multiples_of_7, 143);
+    /// ```
     pub fn par_iter<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> ParRange<'g, K, V, R, S> {
         self.par_range(.., guard)
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MapRef<'m, K, V, R, S> {
     /// See [`MassTree::par_range`].
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use rayon::prelude::*;
+    /// # if cfg!(miri) { return; } // rayon's deques are not strict-provenance clean
+    ///
+    /// let map: MassTree<u64, u64> = (0..10_000u64).map(|i| (i, i)).collect();
+    /// let m = map.pin();
+    /// assert_eq!(m.par_range(..5_000).map(|(k, _)| k).max(), Some(4_999));
+    /// assert_eq!(m.par_range(5_000..).count(), 5_000);
+    /// ```
     pub fn par_range<B: KeyRange<K>>(&self, range: B) -> ParRange<'_, K, V, R, S> {
         self.map().par_range(range, self.guard())
     }
 
     /// See [`MassTree::par_iter`].
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use rayon::prelude::*;
+    /// # if cfg!(miri) { return; } // rayon's deques are not strict-provenance clean
+    ///
+    /// let map: MassTree<str, u32> = [("b", 2), ("a", 1)].into_iter().collect();
+    /// let keys: Vec<String> = map.pin().par_iter().map(|(k, _)| k).collect();
+    /// assert_eq!(keys, ["a", "b"]); // `collect` keeps key order
+    /// ```
     pub fn par_iter(&self) -> ParRange<'_, K, V, R, S> {
         self.map().par_iter(self.guard())
     }
@@ -111,6 +147,17 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MapRef<'m, K, V, R, 
 /// A rayon parallel iterator over a key range, from [`MassTree::par_range`] or
 /// [`MassTree::par_iter`]; items are `(K::Owned, &V)`, valid while the guard it was made with
 /// lives.
+///
+/// ```
+/// use masstree::MassTree;
+/// use rayon::prelude::*;
+/// # if cfg!(miri) { return; } // rayon's deques are not strict-provenance clean
+///
+/// let map: MassTree<u64, u64> = (0..1_000u64).map(|i| (i, 2 * i)).collect();
+/// let m = map.pin();
+/// let doubled: Vec<u64> = m.par_range(100..200).map(|(_, v)| *v).collect();
+/// assert!(doubled.iter().copied().eq((100..200u64).map(|i| 2 * i)));
+/// ```
 pub struct ParRange<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V> = Boxed> {
     tree: &'g RawTree<V, R, S>,
     scope: PinnedScope<'g>,
@@ -118,6 +165,7 @@ pub struct ParRange<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V> = Boxed> {
     _key: PhantomData<fn(&K)>,
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> ParRange<'g, K, V, R, S> {
     fn new<G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
@@ -159,6 +207,7 @@ impl<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> ParRange<'g, K, V, R, S> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<'g, K, V, R, S> ParallelIterator for ParRange<'g, K, V, R, S>
 where
     K: ?Sized + Key,
@@ -188,6 +237,7 @@ struct Piece<'g, K: ?Sized, V: 'g, R: Reclaimer + 'g, S: ValueSlot<V>> {
     _key: PhantomData<fn(&K)>,
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<'g, K: ?Sized + Key, V: 'g, R: Reclaimer, S: ValueSlot<V>> Iterator for Piece<'g, K, V, R, S> {
     type Item = (K::Owned, S::Ref<'g>);
 
@@ -197,6 +247,7 @@ impl<'g, K: ?Sized + Key, V: 'g, R: Reclaimer, S: ValueSlot<V>> Iterator for Pie
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
 impl<K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> core::fmt::Debug for ParRange<'_, K, V, R, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ParRange")

@@ -18,6 +18,17 @@ use masstree_key::codec::Key;
 /// absent for the whole scan is not; each value returned was the key's value at some instant
 /// during the scan. No lock is taken and nothing shared is written.
 ///
+/// ```
+/// use masstree::MassTree;
+///
+/// let map: MassTree<u32, char> = (1..=4u32).zip('a'..).collect();
+/// let m = map.pin();
+/// let mut range = m.range(..);
+/// assert_eq!(range.next(), Some((1, &'a')));
+/// assert_eq!(range.next_back(), Some((4, &'d')));
+/// assert_eq!(range.map(|(k, _)| k).collect::<Vec<_>>(), [2, 3]); // the ends never cross
+/// ```
+///
 /// # Panics
 ///
 /// Only if a [`Key`] implementation's `decode` does not accept what its `encode` wrote (the
@@ -128,6 +139,16 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
 /// The values of a [`Range`], without its keys: from [`Range::values`] or
 /// [`MassTree::values`](crate::MassTree::values). Double-ended, with the guarantees of
 /// [`Range`].
+///
+/// ```
+/// use masstree::MassTree;
+///
+/// let map: MassTree<str, u32> = [("a", 1), ("b", 2), ("c", 3)].into_iter().collect();
+/// let m = map.pin();
+/// let mut values = m.values();
+/// assert_eq!(values.next_back(), Some(&3));
+/// assert_eq!(values.sum::<u32>(), 3);
+/// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct Values<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
     range: Range<'g, K, V, S>,
@@ -187,6 +208,15 @@ fn undecodable<K: ?Sized>(error: masstree_key::codec::DecodeError) -> ! {
 
 /// The keys of a [`Range`], without its values: from [`Range::keys`] or
 /// [`MassTree::keys`](crate::MassTree::keys). Double-ended, with the guarantees of [`Range`].
+///
+/// ```
+/// use masstree::MassTree;
+///
+/// let map: MassTree<u32, ()> = (0..5u32).map(|k| (k, ())).collect();
+/// let m = map.pin();
+/// assert_eq!(m.keys().rev().collect::<Vec<_>>(), [4, 3, 2, 1, 0]);
+/// assert_eq!(m.range(1..3).keys().collect::<Vec<_>>(), [1, 2]);
+/// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct Keys<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
     range: Range<'g, K, V, S>,

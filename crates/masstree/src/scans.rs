@@ -43,16 +43,38 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// An iterator over every key in order.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u32> = [("b", 2), ("a", 1)].into_iter().collect();
+    /// let entries: Vec<(String, u32)> = map.pin().iter().map(|(k, v)| (k, *v)).collect();
+    /// assert_eq!(entries, [("a".to_string(), 1), ("b".to_string(), 2)]);
+    /// ```
     pub fn iter<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Range<'g, K, V, S> {
         Range::new(&self.raw, guard, Bound::Unbounded, Bound::Unbounded)
     }
 
     /// An iterator over the keys in order.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u32, ()> = [3, 1, 2].into_iter().map(|k| (k, ())).collect();
+    /// assert_eq!(map.pin().keys().collect::<Vec<_>>(), [1, 2, 3]);
+    /// ```
     pub fn keys<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Keys<'g, K, V, S> {
         self.iter(guard).keys()
     }
 
     /// An iterator over the values in key order (keys are not decoded).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<str, u32> = [("b", 2), ("a", 1)].into_iter().collect();
+    /// assert_eq!(map.pin().values().copied().collect::<Vec<_>>(), [1, 2]);
+    /// ```
     pub fn values<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Values<'g, K, V, S> {
         self.iter(guard).values()
     }
@@ -173,22 +195,60 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     }
 
     /// The smallest key and its value.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u32, char> = [(2, 'b'), (1, 'a'), (3, 'c')].into_iter().collect();
+    /// assert_eq!(map.pin().first(), Some((1, &'a')));
+    /// let empty: MassTree<u32, char> = MassTree::new();
+    /// assert_eq!(empty.pin().first(), None);
+    /// ```
     pub fn first<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.iter(guard).next()
     }
 
     /// The largest key and its value.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u32, char> = [(2, 'b'), (1, 'a'), (3, 'c')].into_iter().collect();
+    /// assert_eq!(map.pin().last(), Some((3, &'c')));
+    /// let empty: MassTree<u32, char> = MassTree::new();
+    /// assert_eq!(empty.pin().last(), None);
+    /// ```
     pub fn last<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.iter(guard).next_back()
     }
 
     /// Removes and returns the smallest key. Atomic per key: if another thread removes the key
     /// first, the next smallest is tried, so each key is popped by exactly one caller.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u32, char> = [(2, 'b'), (1, 'a')].into_iter().collect();
+    /// let m = map.pin();
+    /// assert_eq!(m.pop_first(), Some((1, &'a')));
+    /// assert_eq!(m.pop_first(), Some((2, &'b')));
+    /// assert_eq!(m.pop_first(), None);
+    /// ```
     pub fn pop_first<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.pop(guard, Range::next_encoded)
     }
 
     /// Removes and returns the largest key, atomically per key like [`MassTree::pop_first`].
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<u32, char> = [(2, 'b'), (1, 'a')].into_iter().collect();
+    /// let m = map.pin();
+    /// assert_eq!(m.pop_last(), Some((2, &'b')));
+    /// assert_eq!(m.pop_last(), Some((1, &'a')));
+    /// assert!(m.is_empty());
+    /// ```
     pub fn pop_last<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Option<(K::Owned, S::Ref<'g>)> {
         self.pop(guard, Range::next_back_encoded)
     }

@@ -132,6 +132,21 @@ impl Gap {
 
 /// A position between two keys of a map that steps to the entries on either side, from
 /// [`MassTree::cursor`] or [`MapRef::cursor`](crate::MapRef::cursor).
+/// It stands in a gap, never on a key: [`Cursor::next`] returns the entry after the gap and
+/// [`Cursor::prev`] the one before it, each moving the cursor past the entry it returns.
+///
+/// ```
+/// use masstree::MassTree;
+/// use std::ops::Bound::Excluded;
+///
+/// let map: MassTree<u32, char> = (1..=3u32).zip('a'..).collect();
+/// let m = map.pin();
+/// let mut cursor = m.cursor(Excluded(&1)); // in the gap between 1 and 2
+/// assert_eq!(cursor.peek_prev(), Some((1, &'a')));
+/// assert_eq!(cursor.next(), Some((2, &'b')));
+/// assert_eq!(cursor.next(), Some((3, &'c')));
+/// assert_eq!(cursor.next(), None); // past the last key
+/// ```
 pub struct Cursor<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G> {
     map: &'g MassTree<K, V, R, S>,
     guard: &'g G,
@@ -146,6 +161,21 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
     Cursor<'g, K, V, R, S, G>
 {
     /// Moves past the next entry and returns it (`None` at the end, where the cursor stays).
+    /// Afterwards the cursor stands just after the returned key, so [`Cursor::prev`] returns the
+    /// same entry.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::Bound::Included;
+    ///
+    /// let map: MassTree<u32, char> = (1..=2u32).zip('a'..).collect();
+    /// let m = map.pin();
+    /// let mut cursor = m.cursor(Included(&1));
+    /// assert_eq!(cursor.next(), Some((1, &'a')));
+    /// assert_eq!(cursor.next(), Some((2, &'b')));
+    /// assert_eq!(cursor.next(), None);
+    /// assert_eq!(cursor.prev(), Some((2, &'b'))); // it still stands just after 2
+    /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<(K::Owned, S::Ref<'g>)> {
         self.backward = None;
@@ -164,6 +194,20 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
     }
 
     /// Moves back past the previous entry and returns it (`None` at the start).
+    /// Afterwards the cursor stands just before the returned key, so [`Cursor::next`] returns
+    /// the same entry.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::Bound::Included;
+    ///
+    /// let map: MassTree<u32, char> = (1..=2u32).zip('a'..).collect();
+    /// let m = map.pin();
+    /// let mut cursor = m.cursor(Included(&2)); // just before 2
+    /// assert_eq!(cursor.prev(), Some((1, &'a')));
+    /// assert_eq!(cursor.prev(), None);
+    /// assert_eq!(cursor.next(), Some((1, &'a'))); // it still stands just before 1
+    /// ```
     pub fn prev(&mut self) -> Option<(K::Owned, S::Ref<'g>)> {
         self.forward = None;
         let range = match &mut self.backward {
@@ -181,12 +225,35 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
     }
 
     /// The entry [`Cursor::next`] would return, without moving.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::Bound::Included;
+    ///
+    /// let map: MassTree<u32, char> = (1..=2u32).zip('a'..).collect();
+    /// let m = map.pin();
+    /// let mut cursor = m.cursor(Included(&1));
+    /// assert_eq!(cursor.peek_next(), Some((1, &'a')));
+    /// assert_eq!(cursor.next(), Some((1, &'a'))); // peeking did not move it
+    /// ```
     pub fn peek_next(&self) -> Option<(K::Owned, S::Ref<'g>)> {
         let start = self.gap.keys_after();
         Range::<K, V, S>::new(&self.map.raw, self.guard, start, Bound::Unbounded).next()
     }
 
     /// The entry [`Cursor::prev`] would return, without moving.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    /// use std::ops::Bound::Included;
+    ///
+    /// let map: MassTree<u32, char> = (1..=2u32).zip('a'..).collect();
+    /// let m = map.pin();
+    /// let mut cursor = m.cursor(Included(&2));
+    /// assert_eq!(cursor.peek_prev(), Some((1, &'a')));
+    /// assert_eq!(cursor.prev(), Some((1, &'a'))); // peeking did not move it
+    /// assert_eq!(cursor.peek_prev(), None);
+    /// ```
     pub fn peek_prev(&self) -> Option<(K::Owned, S::Ref<'g>)> {
         let end = self.gap.keys_before()?;
         Range::<K, V, S>::new(&self.map.raw, self.guard, Bound::Unbounded, end).next_back()

@@ -30,6 +30,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 /// let ids: MassTree<u64, bool> = serde_json::from_str(r#"{"7": true, "3": false}"#).unwrap();
 /// assert_eq!(ids.pin().first(), Some((3, &false)));
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<K, V, R, S> Serialize for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
@@ -52,6 +53,7 @@ where
 /// Reads a map (in any key order; key order loads fastest). Self-describing formats (JSON,
 /// YAML, …) may also hold a sequence of `(key, value)` pairs, the form earlier versions wrote
 /// and [`pairs`](crate::pairs) writes. A later entry for the same key wins.
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de, K, V, R, S> Deserialize<'de> for MassTree<K, V, R, S>
 where
     K: ?Sized + Key,
@@ -75,6 +77,7 @@ struct MapVisitor<K: ?Sized, V, R, S>(PhantomData<MapParts<K, V, R, S>>);
 /// The types a [`MapVisitor`] builds a map of (`fn(&K)`: `K` may be unsized).
 type MapParts<K, V, R, S> = (fn(&K), V, R, S);
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de, K, V, R, S> Visitor<'de> for MapVisitor<K, V, R, S>
 where
     K: ?Sized + Key,
@@ -146,6 +149,15 @@ pub mod pairs {
     use super::*;
 
     /// Writes `map` as a sequence of `(key, value)` pairs in key order.
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let map: MassTree<(u32, u32), bool> = [((1, 2), true)].into_iter().collect();
+    /// let mut json = Vec::new();
+    /// masstree::pairs::serialize(&map, &mut serde_json::Serializer::new(&mut json)).unwrap();
+    /// assert_eq!(json, br#"[[[1,2],true]]"#);
+    /// ```
     pub fn serialize<K, V, R, S, Ser>(
         map: &MassTree<K, V, R, S>,
         serializer: Ser,
@@ -168,6 +180,14 @@ pub mod pairs {
     }
 
     /// Reads a sequence of `(key, value)` pairs (a later pair for the same key wins).
+    ///
+    /// ```
+    /// use masstree::MassTree;
+    ///
+    /// let mut json = serde_json::Deserializer::from_str(r#"[[[1,2],true],[[0,5],false]]"#);
+    /// let map: MassTree<(u32, u32), bool> = masstree::pairs::deserialize(&mut json).unwrap();
+    /// assert_eq!(map.pin().first(), Some(((0, 5), &false)));
+    /// ```
     pub fn deserialize<'de, K, V, R, S, D>(
         deserializer: D,
     ) -> Result<MassTree<K, V, R, S>, D::Error>

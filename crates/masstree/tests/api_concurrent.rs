@@ -236,3 +236,45 @@ fn owned_handles_cross_threads_and_drop_every_value_once() {
         "live at the end: {live}"
     );
 }
+
+/// A value replaced through an owned handle while another thread holds a guard is freed by the
+/// writing thread's `flush` once that guard is gone: it went to the thread's batch, not to a
+/// batch of the owned guard's own that could stay behind, half full, after the guard dropped.
+#[test]
+fn values_replaced_through_an_owned_handle_are_not_stranded() {
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    struct Counted;
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let map: MassTree<u64, Counted> = MassTree::new();
+    map.pin().insert(1, Counted);
+    let (pinned_tx, pinned_rx) = std::sync::mpsc::channel();
+    let (written_tx, written_rx) = std::sync::mpsc::channel();
+    let (released_tx, released_rx) = std::sync::mpsc::channel();
+    thread::scope(|s| {
+        let map = &map;
+        s.spawn(move || {
+            let reader = map.pin();
+            pinned_tx.send(()).unwrap();
+            written_rx.recv().unwrap();
+            drop(reader);
+            released_tx.send(()).unwrap();
+        });
+        pinned_rx.recv().unwrap();
+        {
+            let m = map.pin_owned();
+            m.insert(1, Counted); // retires the first value
+        }
+        written_tx.send(()).unwrap();
+        released_rx.recv().unwrap();
+        map.flush();
+        assert_eq!(
+            DROPS.load(Ordering::Relaxed),
+            1,
+            "the replaced value was freed"
+        );
+    });
+}

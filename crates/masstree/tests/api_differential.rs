@@ -53,6 +53,11 @@ enum Op {
     Cursor(Bound<Vec<u8>>, Vec<Step>),
     Scan(Bound<Vec<u8>>, Bound<Vec<u8>>, bool, usize),
     Clear,
+    GetMut(Vec<u8>, u32),
+    IterMut(u32),
+    ValuesMut(u32),
+    ForEachMut(u32),
+    Take(Vec<u8>),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -72,6 +77,11 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (bound(), prop::collection::vec(step, 0..8)).prop_map(|(b, s)| Op::Cursor(b, s)),
         2 => (bound(), bound(), any::<bool>(), 0usize..6).prop_map(|(a, b, r, n)| Op::Scan(a, b, r, n)),
         1 => Just(Op::Clear),
+        2 => (key(), any::<u32>()).prop_map(|(k, v)| Op::GetMut(k, v)),
+        1 => any::<u32>().prop_map(Op::IterMut),
+        1 => any::<u32>().prop_map(Op::ValuesMut),
+        1 => any::<u32>().prop_map(Op::ForEachMut),
+        2 => key().prop_map(Op::Take),
     ]
 }
 
@@ -113,10 +123,57 @@ fn decide(current: Option<&u32>, x: u32) -> Operation<u32, u32> {
     }
 }
 
+/// Applies an operation that needs `&mut` access, or hands it back.
+fn exclusive(
+    map: &mut MassTree<[u8], u32>,
+    model: &mut BTreeMap<Vec<u8>, u32>,
+    op: Op,
+) -> Result<Option<Op>, TestCaseError> {
+    match op {
+        Op::GetMut(k, x) => {
+            if let Some(v) = map.get_mut(&k) {
+                *v ^= x;
+            }
+            if let Some(v) = model.get_mut(&k) {
+                *v ^= x;
+            }
+        }
+        Op::IterMut(x) => {
+            let mut seen = Vec::new();
+            for (k, v) in map.iter_mut() {
+                *v = v.wrapping_add(x);
+                seen.push(k.to_vec());
+            }
+            prop_assert_eq!(seen, model.keys().cloned().collect::<Vec<_>>());
+            model.values_mut().for_each(|v| *v = v.wrapping_add(x));
+        }
+        Op::ValuesMut(x) => {
+            map.values_mut().for_each(|v| *v = v.rotate_left(x % 32));
+            model.values_mut().for_each(|v| *v = v.rotate_left(x % 32));
+        }
+        Op::ForEachMut(x) => {
+            let mut seen = Vec::new();
+            map.for_each_mut(|k, v| {
+                seen.push(k.to_vec());
+                *v ^= x;
+            });
+            prop_assert_eq!(seen, model.keys().cloned().collect::<Vec<_>>());
+            model.values_mut().for_each(|v| *v ^= x);
+        }
+        Op::Take(k) => prop_assert_eq!(map.take(&k), model.remove(&k)),
+        other => return Ok(Some(other)),
+    }
+    Ok(None)
+}
+
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let map: MassTree<[u8], u32> = MassTree::new();
+    let mut map: MassTree<[u8], u32> = MassTree::new();
     let mut model: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
     for op in ops {
+        let Some(op) = exclusive(&mut map, &mut model, op)? else {
+            prop_assert_eq!(map.len(), model.len());
+            continue;
+        };
         let m = map.pin();
         match op {
             Op::Insert(k, v) => {
@@ -268,6 +325,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 m.clear();
                 model.clear();
             }
+            _ => unreachable!("exclusive operations are applied above"),
         }
         prop_assert_eq!(m.len(), model.len());
     }
