@@ -5,7 +5,7 @@
 //! makes them `MassTree`s with boxed values.
 
 use masstree::reclaim::SeizeReclaim;
-use masstree::{Boxed, Inline, MassTree, ValueSlot};
+use masstree::{Boxed, Inline, MassTree, Storage};
 use std::hint::black_box;
 use std::ops::Bound::{Included, Unbounded};
 
@@ -17,7 +17,7 @@ fn main() {
     }
 }
 
-fn run<S: ValueSlot<u64>>() {
+fn run<S: Storage<u64>>() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "fwd".to_owned());
     let keys: Vec<[u8; 8]> = (0..200_000u64)
         .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes())

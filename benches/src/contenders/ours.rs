@@ -1,7 +1,7 @@
 //! This workspace's map, in both value representations.
 
 use super::{Contender, ScanSupport, Scanned, from_bound};
-use masstree::ValueSlot;
+use masstree::Storage;
 use masstree::reclaim::SeizeReclaim;
 use std::ops::Bound::Unbounded;
 
@@ -13,7 +13,7 @@ pub type Ours = masstree::InlineMassTree<[u8], u64>;
 /// Our map with boxed values (any `V`, read as `&V`): what a map of non-`Copy` values pays.
 pub type OursBoxed = masstree::MassTree<[u8], u64>;
 
-impl<S: ValueSlot<u64>> Contender for masstree::MassTree<[u8], u64, SeizeReclaim, S> {
+impl<S: Storage<u64>> Contender for masstree::MassTree<[u8], u64, SeizeReclaim, S> {
     const NAME: &'static str = if S::INLINE {
         "masstree Inline"
     } else {

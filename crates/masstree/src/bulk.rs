@@ -2,17 +2,18 @@
 //! single-key atomic removals safe under concurrent readers and writers.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::range::{Range, decode};
 use crate::reclaim::Reclaimer;
 use core::ops::Bound;
-use masstree_core::{Decision, GuardOf, ReclaimGuard, ValueSlot};
+use masstree_core::{Decision, GuardOf, ReclaimGuard};
 use masstree_key::codec::{Key, KeyRange};
 
 /// Keys a bulk removal handles under one guard before it refreshes the guard, so values it
 /// removes are freed as it goes instead of all held back until it returns.
 const KEYS_PER_GUARD: usize = 256;
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// Keeps only the entries for which `keep` returns `true`, removing the others, in key
     /// order. Safe while other threads read and write: each key is decided atomically under
     /// its leaf lock from its value at that moment (`keep` runs there, with the rules of
@@ -182,7 +183,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 /// drop(odd); // the removal stops here: 3, 5, 7 and 9 stay
 /// assert_eq!(m.len(), 9);
 /// ```
-pub struct ExtractIf<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G, F> {
+pub struct ExtractIf<'g, K: ?Sized, V, R: Reclaimer, S: Storage<V>, G, F> {
     map: &'g MassTree<K, V, R, S>,
     guard: &'g G,
     range: Range<'g, K, V, S>,
@@ -193,7 +194,7 @@ impl<'g, K, V, R, S, G, F> Iterator for ExtractIf<'g, K, V, R, S, G, F>
 where
     K: ?Sized + Key,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
     G: GuardOf<R>,
     F: FnMut(&K::Owned, &V) -> bool,
 {
@@ -221,7 +222,7 @@ where
     }
 }
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G, F> core::iter::FusedIterator
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G, F> core::iter::FusedIterator
     for ExtractIf<'_, K, V, R, S, G, F>
 where
     G: GuardOf<R>,
@@ -229,7 +230,7 @@ where
 {
 }
 
-impl<K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G, F> core::fmt::Debug
+impl<K: ?Sized, V, R: Reclaimer, S: Storage<V>, G, F> core::fmt::Debug
     for ExtractIf<'_, K, V, R, S, G, F>
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -1,11 +1,12 @@
 //! Atomic read-modify-writes of one key: `compute` and the operations built on it.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::error::OccupiedError;
 use crate::range::decode;
 use crate::reclaim::Reclaimer;
 use core::fmt;
-use masstree_core::{Boxed, Decision, GuardOf, ValueSlot};
+use masstree_core::{Boxed, Decision, GuardOf};
 use masstree_key::codec::{Key, Query};
 
 /// What [`MassTree::compute`] does with the key, decided from its current value.
@@ -40,7 +41,7 @@ pub enum Operation<V, T> {
 /// let inserted = m.compute(7, |_| Operation::<u64, ()>::Insert(1));
 /// assert_eq!(inserted, Compute::Inserted(&1));
 /// ```
-pub enum Compute<'g, V: 'g, T, S: ValueSlot<V> = Boxed> {
+pub enum Compute<'g, V: 'g, T, S: Storage<V> = Boxed> {
     /// The key was absent and the value was inserted.
     Inserted(S::Ref<'g>),
     /// The key's value `old` was replaced by `new`.
@@ -58,7 +59,7 @@ pub enum Compute<'g, V: 'g, T, S: ValueSlot<V> = Boxed> {
     Aborted(T),
 }
 
-impl<'g, V: fmt::Debug, T: fmt::Debug, S: ValueSlot<V>> fmt::Debug for Compute<'g, V, T, S> {
+impl<'g, V: fmt::Debug, T: fmt::Debug, S: Storage<V>> fmt::Debug for Compute<'g, V, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Inserted(new) => f.debug_tuple("Inserted").field(S::as_value(new)).finish(),
@@ -74,7 +75,7 @@ impl<'g, V: fmt::Debug, T: fmt::Debug, S: ValueSlot<V>> fmt::Debug for Compute<'
     }
 }
 
-impl<'g, V: PartialEq, T: PartialEq, S: ValueSlot<V>> PartialEq for Compute<'g, V, T, S> {
+impl<'g, V: PartialEq, T: PartialEq, S: Storage<V>> PartialEq for Compute<'g, V, T, S> {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Self::Inserted(a), Self::Inserted(b)) | (Self::Removed(a), Self::Removed(b)) => {
@@ -90,9 +91,9 @@ impl<'g, V: PartialEq, T: PartialEq, S: ValueSlot<V>> PartialEq for Compute<'g, 
     }
 }
 
-impl<'g, V: Eq, T: Eq, S: ValueSlot<V>> Eq for Compute<'g, V, T, S> {}
+impl<'g, V: Eq, T: Eq, S: Storage<V>> Eq for Compute<'g, V, T, S> {}
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// Atomically reads the key's value and decides what to do with it: `f` sees the current
     /// value (`None`: absent) and returns an [`Operation`]. It runs exactly once, holding the
     /// lock of the key's leaf, so no other write to the key comes between what `f` saw and

@@ -6,13 +6,14 @@
 //! method cannot: `&mut V`, and an owned `V` instead of a reference kept alive by reclamation.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::range::{decode, decode_reusing};
 use crate::reclaim::Reclaimer;
 use core::marker::PhantomData;
-use masstree_core::{IterMut as RawIterMut, ValueSlot};
+use masstree_core::IterMut as RawIterMut;
 use masstree_key::codec::{Key, Query};
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// A mutable reference to the value of `key`, if present (like [`BTreeMap::get_mut`]).
     ///
     /// Takes `&mut self`, so no guard is needed. With inline values
@@ -147,12 +148,12 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 /// assert_eq!(entries.count(), 1);
 /// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct IterMut<'a, K: ?Sized, V, S: ValueSlot<V> = masstree_core::Boxed> {
+pub struct IterMut<'a, K: ?Sized, V, S: Storage<V> = masstree_core::Boxed> {
     entries: RawIterMut<'a, V, S>,
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'a, K: ?Sized + Key, V, S: ValueSlot<V>> Iterator for IterMut<'a, K, V, S> {
+impl<'a, K: ?Sized + Key, V, S: Storage<V>> Iterator for IterMut<'a, K, V, S> {
     type Item = (K::Owned, &'a mut V);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -161,9 +162,9 @@ impl<'a, K: ?Sized + Key, V, S: ValueSlot<V>> Iterator for IterMut<'a, K, V, S> 
     }
 }
 
-impl<K: ?Sized + Key, V, S: ValueSlot<V>> core::iter::FusedIterator for IterMut<'_, K, V, S> {}
+impl<K: ?Sized + Key, V, S: Storage<V>> core::iter::FusedIterator for IterMut<'_, K, V, S> {}
 
-impl<K: ?Sized, V, S: ValueSlot<V>> core::fmt::Debug for IterMut<'_, K, V, S> {
+impl<K: ?Sized, V, S: Storage<V>> core::fmt::Debug for IterMut<'_, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("IterMut").finish_non_exhaustive()
     }
@@ -179,11 +180,11 @@ impl<K: ?Sized, V, S: ValueSlot<V>> core::fmt::Debug for IterMut<'_, K, V, S> {
 /// assert_eq!(values.count(), 1);
 /// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct ValuesMut<'a, V, S: ValueSlot<V> = masstree_core::Boxed> {
+pub struct ValuesMut<'a, V, S: Storage<V> = masstree_core::Boxed> {
     entries: RawIterMut<'a, V, S>,
 }
 
-impl<'a, V, S: ValueSlot<V>> Iterator for ValuesMut<'a, V, S> {
+impl<'a, V, S: Storage<V>> Iterator for ValuesMut<'a, V, S> {
     type Item = &'a mut V;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -191,16 +192,16 @@ impl<'a, V, S: ValueSlot<V>> Iterator for ValuesMut<'a, V, S> {
     }
 }
 
-impl<V, S: ValueSlot<V>> core::iter::FusedIterator for ValuesMut<'_, V, S> {}
+impl<V, S: Storage<V>> core::iter::FusedIterator for ValuesMut<'_, V, S> {}
 
-impl<V, S: ValueSlot<V>> core::fmt::Debug for ValuesMut<'_, V, S> {
+impl<V, S: Storage<V>> core::fmt::Debug for ValuesMut<'_, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ValuesMut").finish_non_exhaustive()
     }
 }
 
 /// `for (key, value) in &mut map`: [`MassTree::iter_mut`].
-impl<'a, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> IntoIterator
+impl<'a, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> IntoIterator
     for &'a mut MassTree<K, V, R, S>
 {
     type Item = (K::Owned, &'a mut V);

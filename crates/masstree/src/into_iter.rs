@@ -1,9 +1,9 @@
 //! `IntoIter`: consuming a map into its entries, values moved out.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::range::decode;
 use crate::reclaim::Reclaimer;
-use masstree_core::ValueSlot;
 use masstree_key::codec::Key;
 
 /// An iterator over the entries of a consumed map, in key order, values moved out (from
@@ -22,7 +22,7 @@ pub struct IntoIter<K: ?Sized + Key, V> {
     entries: std::vec::IntoIter<(K::Owned, V)>,
 }
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> IntoIterator for MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> IntoIterator for MassTree<K, V, R, S> {
     type Item = (K::Owned, V);
     type IntoIter = IntoIter<K, V>;
 

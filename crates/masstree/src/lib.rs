@@ -114,7 +114,35 @@ pub use par::ParRange;
 pub use range::{Keys, Range, Values};
 pub use seek::Cursor;
 
-pub use masstree_core::{Boxed, Inline, ValueSlot};
+pub use masstree_core::{Boxed, Inline};
+
+/// How a map stores its values: [`Boxed`] (the default: any `V`, readers get `&V`) or
+/// [`Inline`] (small plain-data values in the leaves, readers get copies). Sealed: the two are
+/// the choices; name the trait only to write code generic over them.
+///
+/// ```
+/// use masstree::{Inline, MassTree, Storage};
+///
+/// fn sum<S: Storage<u64>>(map: &MassTree<u32, u64, masstree::reclaim::SeizeReclaim, S>) -> u64 {
+///     map.pin().values().map(|v| *S::as_value(&v)).sum()
+/// }
+///
+/// let boxed: MassTree<u32, u64> = (0..4u32).map(|i| (i, 1)).collect();
+/// let inline: MassTree<u32, u64, _, Inline> = (0..4u32).map(|i| (i, 1)).collect();
+/// assert_eq!(sum(&boxed) + sum(&inline), 8);
+/// ```
+pub trait Storage<V>: masstree_core::ValueSlot<V> + storage::Sealed {}
+
+impl<V> Storage<V> for Boxed {}
+impl<V> Storage<V> for Inline where Inline: masstree_core::ValueSlot<V> {}
+
+mod storage {
+    /// Implemented for [`super::Boxed`] and [`super::Inline`] only.
+    pub trait Sealed {}
+
+    impl Sealed for super::Boxed {}
+    impl Sealed for super::Inline {}
+}
 
 /// A map whose small plain-data values (`u64`, `i32`, `f64`, `[u8; 8]`, any `bytemuck::Pod`
 /// type no larger than a pointer) live in the leaves themselves: lookups follow one pointer

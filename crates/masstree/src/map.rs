@@ -1,11 +1,10 @@
 //! `MassTree`: the map type and its guard-taking point operations.
 
+use crate::Storage;
 use crate::error::CompareExchangeError;
 use crate::reclaim::Reclaimer;
 use core::marker::PhantomData;
-use masstree_core::{
-    Boxed, Decision, GuardOf, RawTree, ReclaimOwned, SeizeReclaim, ValueSlot, Written,
-};
+use masstree_core::{Boxed, Decision, GuardOf, RawTree, ReclaimOwned, SeizeReclaim, Written};
 use masstree_key::codec::{Key, Query};
 
 /// A concurrent ordered map from keys of type `K` to values of type `V`.
@@ -36,14 +35,14 @@ use masstree_key::codec::{Key, Query};
 /// names.pin().insert("ada", 1815); // no `String` needed to insert or look up
 /// assert_eq!(names.pin().get("ada"), Some(&1815));
 /// ```
-pub struct MassTree<K: ?Sized, V, R: Reclaimer = SeizeReclaim, S: ValueSlot<V> = Boxed> {
+pub struct MassTree<K: ?Sized, V, R: Reclaimer = SeizeReclaim, S: Storage<V> = Boxed> {
     pub(crate) raw: RawTree<V, R, S>,
     /// Keys are stored encoded; `K` only says how to encode and decode them, so the map is
     /// `Send`/`Sync` whatever `K` is.
     _key: PhantomData<fn(&K)>,
 }
 
-impl<K: ?Sized + Key, V, S: ValueSlot<V>> MassTree<K, V, SeizeReclaim, S> {
+impl<K: ?Sized + Key, V, S: Storage<V>> MassTree<K, V, SeizeReclaim, S> {
     /// An empty map, reclaiming memory with `seize`: a [`MassTree`], or an
     /// [`InlineMassTree`](crate::InlineMassTree) (`S` is inferred from the type).
     ///
@@ -62,7 +61,7 @@ impl<K: ?Sized + Key, V, S: ValueSlot<V>> MassTree<K, V, SeizeReclaim, S> {
     }
 }
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// An empty map with the reclamation scheme `R` (e.g.
     /// `MassTree::<[u8], V, EpochReclaim>::with_reclaimer()` with the `crossbeam-epoch` feature).
     ///
@@ -172,6 +171,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// map.pin().remove(0);
     /// assert_eq!(map.len(), 2);
     /// ```
+    #[must_use]
     pub fn len(&self) -> usize {
         self.raw.len()
     }
@@ -186,6 +186,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
     /// map.pin().insert("a", 1);
     /// assert!(!map.is_empty());
     /// ```
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }

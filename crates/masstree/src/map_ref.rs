@@ -1,5 +1,6 @@
 //! `MapRef`: a map with a pinned guard, whose methods need no guard argument.
 
+use crate::Storage;
 use crate::bulk::ExtractIf;
 use crate::compute::{Compute, Operation};
 use crate::error::{CompareExchangeError, OccupiedError};
@@ -8,7 +9,7 @@ use crate::range::{Keys, Range, Values};
 use crate::reclaim::Reclaimer;
 use crate::seek::Cursor;
 use core::ops::{Bound, ControlFlow, RangeBounds};
-use masstree_core::{Boxed, GuardOf, Reclaim, ReclaimOwned, SeizeReclaim, ValueSlot};
+use masstree_core::{Boxed, GuardOf, Reclaim, ReclaimOwned, SeizeReclaim};
 use masstree_key::codec::{Key, KeyPrefix, KeyRange, Query};
 
 /// A pinned view of a [`MassTree`], from [`MassTree::pin`]. References it returns live as long
@@ -33,7 +34,7 @@ pub struct MapRef<
     K: ?Sized,
     V,
     R: Reclaimer = SeizeReclaim,
-    S: ValueSlot<V> = Boxed,
+    S: Storage<V> = Boxed,
     G: GuardOf<R> = <R as Reclaim>::Guard<'m>,
 > {
     map: &'m MassTree<K, V, R, S>,
@@ -61,9 +62,7 @@ pub struct MapRef<
 pub type OwnedMapRef<'m, K, V, R = SeizeReclaim, S = Boxed> =
     MapRef<'m, K, V, R, S, <R as ReclaimOwned>::OwnedGuard<'m>>;
 
-impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
-    MapRef<'m, K, V, R, S, G>
-{
+impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<'m, K, V, R, S, G> {
     pub(crate) fn new(map: &'m MassTree<K, V, R, S>, guard: G) -> Self {
         Self { map, guard }
     }
@@ -710,7 +709,7 @@ impl<'a, 'm, K, V, R, S, G> IntoIterator for &'a MapRef<'m, K, V, R, S, G>
 where
     K: ?Sized + Key,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
     G: GuardOf<R>,
 {
     type Item = (K::Owned, S::Ref<'a>);
@@ -728,7 +727,7 @@ where
     K::Owned: core::fmt::Debug,
     V: core::fmt::Debug,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
     G: GuardOf<R>,
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -1,13 +1,14 @@
 //! Parallel bulk work with rayon (feature `rayon`): building and extending a map from a
 //! parallel iterator, and parallel iteration over a key range.
 
+use crate::Storage;
 use crate::range::decode;
 use crate::reclaim::Reclaimer;
 use crate::{MapRef, MassTree};
 use core::marker::PhantomData;
 use core::ops::Bound;
 use masstree_core::scan::KeyBound;
-use masstree_core::{Boxed, GuardOf, PinnedScope, RawTree, ScopedScan, ValueSlot};
+use masstree_core::{Boxed, GuardOf, PinnedScope, RawTree, ScopedScan};
 use masstree_key::codec::{Key, KeyRange, Query};
 use rayon::iter::plumbing::UnindexedConsumer;
 use rayon::iter::{FromParallelIterator, IntoParallelIterator, ParallelExtend, ParallelIterator};
@@ -33,7 +34,7 @@ where
     Q: Query<K> + Send,
     V: Send + Sync,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
 {
     fn from_par_iter<I: IntoParallelIterator<Item = (Q, V)>>(iter: I) -> Self {
         let mut map = Self::with_reclaimer();
@@ -51,7 +52,7 @@ where
     Q: Query<K> + Send,
     V: Send + Sync,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
 {
     fn par_extend<I: IntoParallelIterator<Item = (Q, V)>>(&mut self, iter: I) {
         let map = &*self;
@@ -65,7 +66,7 @@ where
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// A parallel iterator over the keys in `range` with their values, for rayon: the key
     /// space is cut at the separators of the tree's top levels into several pieces per
     /// thread, each scanned by one worker. Reductions that keep order (`collect`) see the
@@ -111,7 +112,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
-impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MapRef<'m, K, V, R, S> {
+impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MapRef<'m, K, V, R, S> {
     /// See [`MassTree::par_range`].
     ///
     /// ```
@@ -158,7 +159,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MapRef<'m, K, V, R, 
 /// let doubled: Vec<u64> = m.par_range(100..200).map(|(_, v)| *v).collect();
 /// assert!(doubled.iter().copied().eq((100..200u64).map(|i| 2 * i)));
 /// ```
-pub struct ParRange<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V> = Boxed> {
+pub struct ParRange<'g, K: ?Sized, V, R: Reclaimer, S: Storage<V> = Boxed> {
     tree: &'g RawTree<V, R, S>,
     scope: PinnedScope<'g>,
     pieces: Vec<(KeyBound, KeyBound)>,
@@ -166,7 +167,7 @@ pub struct ParRange<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V> = Boxed> {
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
-impl<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> ParRange<'g, K, V, R, S> {
+impl<'g, K: ?Sized, V, R: Reclaimer, S: Storage<V>> ParRange<'g, K, V, R, S> {
     fn new<G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
         scope: PinnedScope<'g>,
@@ -214,7 +215,7 @@ where
     K::Owned: Send,
     V: Send + Sync,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
     S::Ref<'g>: Send,
 {
     type Item = (K::Owned, S::Ref<'g>);
@@ -232,13 +233,13 @@ where
 }
 
 /// One piece of a parallel range, scanned by one worker.
-struct Piece<'g, K: ?Sized, V: 'g, R: Reclaimer + 'g, S: ValueSlot<V>> {
+struct Piece<'g, K: ?Sized, V: 'g, R: Reclaimer + 'g, S: Storage<V>> {
     scan: ScopedScan<'g, V, R, S>,
     _key: PhantomData<fn(&K)>,
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
-impl<'g, K: ?Sized + Key, V: 'g, R: Reclaimer, S: ValueSlot<V>> Iterator for Piece<'g, K, V, R, S> {
+impl<'g, K: ?Sized + Key, V: 'g, R: Reclaimer, S: Storage<V>> Iterator for Piece<'g, K, V, R, S> {
     type Item = (K::Owned, S::Ref<'g>);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -248,7 +249,7 @@ impl<'g, K: ?Sized + Key, V: 'g, R: Reclaimer, S: ValueSlot<V>> Iterator for Pie
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
-impl<K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>> core::fmt::Debug for ParRange<'_, K, V, R, S> {
+impl<K: ?Sized, V, R: Reclaimer, S: Storage<V>> core::fmt::Debug for ParRange<'_, K, V, R, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ParRange")
             .field("pieces", &self.pieces.len())

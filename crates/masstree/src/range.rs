@@ -1,10 +1,11 @@
 //! `Range`: a double-ended iterator over a key range, under a guard.
 
+use crate::Storage;
 use crate::reclaim::Reclaimer;
 use core::marker::PhantomData;
 use core::ops::Bound;
 use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
-use masstree_core::{Boxed, GuardOf, RawTree, ValueSlot};
+use masstree_core::{Boxed, GuardOf, RawTree};
 use masstree_key::codec::Key;
 
 /// An iterator over `(key, &value)` pairs in key order, from [`MassTree::range`],
@@ -39,7 +40,7 @@ use masstree_key::codec::Key;
 /// [`MassTree::prefix`]: crate::MassTree::prefix
 /// [`MapRef`]: crate::MapRef
 #[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct Range<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
+pub struct Range<'g, K: ?Sized, V: 'g, S: Storage<V> = Boxed> {
     /// The two ends; each stops at the last key the other returned (kept in the other's key
     /// buffer), so they never cross. The back end is opened by the first `next_back` (most
     /// scans go one way only; `.rev()` leaves the front unstarted, which costs nothing).
@@ -48,7 +49,7 @@ pub struct Range<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
     _key: PhantomData<fn(&K)>,
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Range<'g, K, V, S> {
     pub(crate) fn new<R: Reclaimer, G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
         guard: &'g G,
@@ -105,7 +106,7 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
 }
 
 /// Decodes a key the map stored.
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Range<'g, K, V, S> {
     /// The values of the range only, in the same order: the keys are not decoded, which makes
     /// a scan that only reads values (sums, counts, copies) faster.
     ///
@@ -150,11 +151,11 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Range<'g, K, V, S> {
 /// assert_eq!(values.sum::<u32>(), 3);
 /// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct Values<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
+pub struct Values<'g, K: ?Sized, V: 'g, S: Storage<V> = Boxed> {
     range: Range<'g, K, V, S>,
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for Values<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Iterator for Values<'g, K, V, S> {
     type Item = S::Ref<'g>;
 
     #[inline(always)]
@@ -163,16 +164,16 @@ impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> Iterator for Values<'g, K, V, S> {
     }
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Values<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> DoubleEndedIterator for Values<'g, K, V, S> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         self.range.next_back_encoded().map(|(_, value)| value)
     }
 }
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for Values<'g, K, V, S> {}
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> core::iter::FusedIterator for Values<'g, K, V, S> {}
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Values<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> core::fmt::Debug for Values<'g, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_tuple("Values").field(&self.range).finish()
     }
@@ -218,11 +219,11 @@ fn undecodable<K: ?Sized>(error: masstree_key::codec::DecodeError) -> ! {
 /// assert_eq!(m.range(1..3).keys().collect::<Vec<_>>(), [1, 2]);
 /// ```
 #[must_use = "iterators are lazy and do nothing unless consumed"]
-pub struct Keys<'g, K: ?Sized, V: 'g, S: ValueSlot<V> = Boxed> {
+pub struct Keys<'g, K: ?Sized, V: 'g, S: Storage<V> = Boxed> {
     range: Range<'g, K, V, S>,
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> Iterator for Keys<'g, K, V, S> {
+impl<'g, K: ?Sized + Key, V: 'g, S: Storage<V>> Iterator for Keys<'g, K, V, S> {
     type Item = K::Owned;
 
     #[inline]
@@ -231,16 +232,16 @@ impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> Iterator for Keys<'g, K, V, S>
     }
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Keys<'g, K, V, S> {
+impl<'g, K: ?Sized + Key, V: 'g, S: Storage<V>> DoubleEndedIterator for Keys<'g, K, V, S> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         self.range.next_back().map(|(key, _)| key)
     }
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for Keys<'g, K, V, S> {}
+impl<'g, K: ?Sized + Key, V: 'g, S: Storage<V>> core::iter::FusedIterator for Keys<'g, K, V, S> {}
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Keys<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> core::fmt::Debug for Keys<'g, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_tuple("Keys").field(&self.range).finish()
     }
@@ -254,7 +255,7 @@ pub(crate) fn decode<K: ?Sized + Key>(bytes: &[u8]) -> K::Owned {
     }
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> Iterator for Range<'g, K, V, S> {
+impl<'g, K: ?Sized + Key, V: 'g, S: Storage<V>> Iterator for Range<'g, K, V, S> {
     type Item = (K::Owned, S::Ref<'g>);
 
     #[inline]
@@ -264,7 +265,7 @@ impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> Iterator for Range<'g, K, V, S
     }
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Range<'g, K, V, S> {
+impl<'g, K: ?Sized + Key, V: 'g, S: Storage<V>> DoubleEndedIterator for Range<'g, K, V, S> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         let (key, value) = self.next_back_encoded()?;
@@ -272,9 +273,9 @@ impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> DoubleEndedIterator for Range<
     }
 }
 
-impl<'g, K: ?Sized + Key, V: 'g, S: ValueSlot<V>> core::iter::FusedIterator for Range<'g, K, V, S> {}
+impl<'g, K: ?Sized + Key, V: 'g, S: Storage<V>> core::iter::FusedIterator for Range<'g, K, V, S> {}
 
-impl<'g, K: ?Sized, V: 'g, S: ValueSlot<V>> core::fmt::Debug for Range<'g, K, V, S> {
+impl<'g, K: ?Sized, V: 'g, S: Storage<V>> core::fmt::Debug for Range<'g, K, V, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Range")
             .field("front", &self.front.last_key_written())

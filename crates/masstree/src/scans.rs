@@ -1,15 +1,16 @@
 //! The ordered reads of `MassTree`: ranges, full iteration, prefixes, first/last and pops.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::range::{Keys, Range, Values, decode, decode_reusing};
 use crate::reclaim::Reclaimer;
 use core::ops::{Bound, ControlFlow, RangeBounds};
-use masstree_core::{Decision, GuardOf, ValueSlot};
+use masstree_core::{Decision, GuardOf};
 use masstree_key::codec::{
     ByteKey, Key, KeyPrefix, KeyRange, Query, encode_to_vec, prefix_bounds, prefix_successor,
 };
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// An iterator over the keys in `range`, in order, with their values.
     ///
     /// The bounds are typed like the keys (`map.range(10..20)` for integer keys,
@@ -280,7 +281,7 @@ fn scan_with<'g, K, V, S, T, F>(
 where
     K: ?Sized + Key,
     V: 'g,
-    S: ValueSlot<V>,
+    S: Storage<V>,
     F: FnMut(&K::Owned, &V) -> ControlFlow<T>,
 {
     let mut key = None;
@@ -293,4 +294,6 @@ where
 /// One end of a range, read with keys still encoded (`Range::next_encoded` or
 /// `Range::next_back_encoded`).
 type RangeEnd<'g, K, V, S> =
-    for<'r> fn(&'r mut Range<'g, K, V, S>) -> Option<(&'r [u8], <S as ValueSlot<V>>::Ref<'g>)>;
+    for<'r> fn(
+        &'r mut Range<'g, K, V, S>,
+    ) -> Option<(&'r [u8], <S as masstree_core::ValueSlot<V>>::Ref<'g>)>;

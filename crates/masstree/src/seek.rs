@@ -1,13 +1,14 @@
 //! Seeks: the nearest entry to a bound, and a cursor that steps both ways from a position.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::range::{Range, decode};
 use crate::reclaim::Reclaimer;
 use core::ops::Bound;
-use masstree_core::{GuardOf, ValueSlot};
+use masstree_core::GuardOf;
 use masstree_key::codec::{Key, Query, encode_to_vec};
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// The first entry at or above `bound`: the smallest key `>= x` for `Included(x)`, `> x`
     /// for `Excluded(x)`, the smallest key for `Unbounded`.
     ///
@@ -147,7 +148,7 @@ impl Gap {
 /// assert_eq!(cursor.next(), Some((3, &'c')));
 /// assert_eq!(cursor.next(), None); // past the last key
 /// ```
-pub struct Cursor<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G> {
+pub struct Cursor<'g, K: ?Sized, V, R: Reclaimer, S: Storage<V>, G> {
     map: &'g MassTree<K, V, R, S>,
     guard: &'g G,
     gap: Gap,
@@ -157,9 +158,7 @@ pub struct Cursor<'g, K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G> {
     backward: Option<Range<'g, K, V, S>>,
 }
 
-impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
-    Cursor<'g, K, V, R, S, G>
-{
+impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<'g, K, V, R, S, G> {
     /// Moves past the next entry and returns it (`None` at the end, where the cursor stays).
     /// Afterwards the cursor stands just after the returned key, so [`Cursor::prev`] returns the
     /// same entry.
@@ -260,9 +259,7 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>, G: GuardOf<R>>
     }
 }
 
-impl<K: ?Sized, V, R: Reclaimer, S: ValueSlot<V>, G> core::fmt::Debug
-    for Cursor<'_, K, V, R, S, G>
-{
+impl<K: ?Sized, V, R: Reclaimer, S: Storage<V>, G> core::fmt::Debug for Cursor<'_, K, V, R, S, G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Cursor")
             .field("gap", &self.gap)

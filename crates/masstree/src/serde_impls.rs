@@ -3,10 +3,10 @@
 //! sequence-of-pairs form for keys a format cannot use as map keys.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::reclaim::Reclaimer;
 use core::fmt;
 use core::marker::PhantomData;
-use masstree_core::ValueSlot;
 use masstree_key::codec::{Key, Query};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -37,7 +37,7 @@ where
     K::Owned: Serialize,
     V: Serialize,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
 {
     fn serialize<Ser: Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
         let guard = self.guard();
@@ -60,7 +60,7 @@ where
     K::Owned: Deserialize<'de> + Query<K>,
     V: Deserialize<'de>,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if deserializer.is_human_readable() {
@@ -84,7 +84,7 @@ where
     K::Owned: Deserialize<'de> + Query<K>,
     V: Deserialize<'de>,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
 {
     type Value = MassTree<K, V, R, S>;
 
@@ -167,7 +167,7 @@ pub mod pairs {
         K::Owned: Serialize,
         V: Serialize,
         R: Reclaimer,
-        S: ValueSlot<V>,
+        S: Storage<V>,
         Ser: Serializer,
     {
         let guard = map.guard();
@@ -196,7 +196,7 @@ pub mod pairs {
         K::Owned: Deserialize<'de> + Query<K>,
         V: Deserialize<'de>,
         R: Reclaimer,
-        S: ValueSlot<V>,
+        S: Storage<V>,
         D: Deserializer<'de>,
     {
         deserializer.deserialize_seq(MapVisitor(PhantomData))

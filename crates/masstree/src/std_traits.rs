@@ -2,11 +2,11 @@
 //! `PartialOrd`/`Ord`, `Hash`, `FromIterator`, `Extend`.
 
 use crate::MassTree;
+use crate::Storage;
 use crate::reclaim::Reclaimer;
-use masstree_core::ValueSlot;
 use masstree_key::codec::{Key, Query};
 
-impl<K: ?Sized + Key, V, R: Reclaimer, S: ValueSlot<V>> Default for MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> Default for MassTree<K, V, R, S> {
     fn default() -> Self {
         Self::with_reclaimer()
     }
@@ -19,7 +19,7 @@ where
     K::Owned: core::fmt::Debug,
     V: core::fmt::Debug,
     R: Reclaimer,
-    S: ValueSlot<V>,
+    S: Storage<V>,
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let guard = self.guard();
@@ -33,7 +33,7 @@ where
 
 /// A copy of the map's contents at the time of the call (a consistent snapshot when no
 /// write runs concurrently; otherwise each key as a scan sees it, see [`crate::Range`]).
-impl<K: ?Sized + Key, V: Clone, R: Reclaimer, S: ValueSlot<V>> Clone for MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V: Clone, R: Reclaimer, S: Storage<V>> Clone for MassTree<K, V, R, S> {
     fn clone(&self) -> Self {
         let copy = Self::with_reclaimer();
         let guard = self.guard();
@@ -52,7 +52,7 @@ impl<K: ?Sized + Key, V: Clone, R: Reclaimer, S: ValueSlot<V>> Clone for MassTre
 }
 
 /// Equal when both hold the same keys with equal values.
-impl<K: ?Sized + Key, V: PartialEq, R: Reclaimer, S: ValueSlot<V>> PartialEq
+impl<K: ?Sized + Key, V: PartialEq, R: Reclaimer, S: Storage<V>> PartialEq
     for MassTree<K, V, R, S>
 {
     fn eq(&self, other: &Self) -> bool {
@@ -69,7 +69,7 @@ impl<K: ?Sized + Key, V: PartialEq, R: Reclaimer, S: ValueSlot<V>> PartialEq
     }
 }
 
-impl<K: ?Sized + Key, V: Eq, R: Reclaimer, S: ValueSlot<V>> Eq for MassTree<K, V, R, S> {}
+impl<K: ?Sized + Key, V: Eq, R: Reclaimer, S: Storage<V>> Eq for MassTree<K, V, R, S> {}
 
 /// Compares the entries in key order, lexicographically, as `BTreeMap` does (the key order is
 /// `K`'s, so this is the order of the maps' `(key, value)` sequences).
@@ -82,7 +82,7 @@ impl<K: ?Sized + Key, V: Eq, R: Reclaimer, S: ValueSlot<V>> Eq for MassTree<K, V
 /// assert!(a < b);
 /// assert_eq!(a.cmp(&a.clone()), std::cmp::Ordering::Equal);
 /// ```
-impl<K: ?Sized + Key, V: PartialOrd, R: Reclaimer, S: ValueSlot<V>> PartialOrd
+impl<K: ?Sized + Key, V: PartialOrd, R: Reclaimer, S: Storage<V>> PartialOrd
     for MassTree<K, V, R, S>
 {
     fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
@@ -106,7 +106,7 @@ impl<K: ?Sized + Key, V: PartialOrd, R: Reclaimer, S: ValueSlot<V>> PartialOrd
     }
 }
 
-impl<K: ?Sized + Key, V: Ord, R: Reclaimer, S: ValueSlot<V>> Ord for MassTree<K, V, R, S> {
+impl<K: ?Sized + Key, V: Ord, R: Reclaimer, S: Storage<V>> Ord for MassTree<K, V, R, S> {
     fn cmp(&self, other: &Self) -> core::cmp::Ordering {
         self.partial_cmp(other)
             .expect("values with a total order compare")
@@ -123,7 +123,7 @@ impl<K: ?Sized + Key, V: Ord, R: Reclaimer, S: ValueSlot<V>> Ord for MassTree<K,
 /// let set: HashSet<MassTree<str, u8>> = [a.clone(), a].into_iter().collect();
 /// assert_eq!(set.len(), 1);
 /// ```
-impl<K: ?Sized + Key, V: core::hash::Hash, R: Reclaimer, S: ValueSlot<V>> core::hash::Hash
+impl<K: ?Sized + Key, V: core::hash::Hash, R: Reclaimer, S: Storage<V>> core::hash::Hash
     for MassTree<K, V, R, S>
 {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
@@ -147,7 +147,7 @@ impl<K: ?Sized + Key, V: core::hash::Hash, R: Reclaimer, S: ValueSlot<V>> core::
 /// let map: MassTree<u8, &str> = [(2, "b"), (1, "a")].into_iter().collect();
 /// assert_eq!(map.pin().first(), Some((1, &"a")));
 /// ```
-impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaimer, S: ValueSlot<V>> FromIterator<(Q, V)>
+impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaimer, S: Storage<V>> FromIterator<(Q, V)>
     for MassTree<K, V, R, S>
 {
     fn from_iter<I: IntoIterator<Item = (Q, V)>>(iter: I) -> Self {
@@ -157,7 +157,7 @@ impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaimer, S: ValueSlot<V>> FromIterato
     }
 }
 
-impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaimer, S: ValueSlot<V>> Extend<(Q, V)>
+impl<K: ?Sized + Key, Q: Query<K>, V, R: Reclaimer, S: Storage<V>> Extend<(Q, V)>
     for MassTree<K, V, R, S>
 {
     fn extend<I: IntoIterator<Item = (Q, V)>>(&mut self, iter: I) {

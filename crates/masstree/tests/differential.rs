@@ -1,7 +1,7 @@
 //! Random operation sequences against `BTreeMap`, over adversarial keys.
 
 use masstree::reclaim::{Reclaimer, SeizeReclaim};
-use masstree::{Boxed, Inline, MassTree, ValueSlot};
+use masstree::{Boxed, Inline, MassTree, Storage};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -65,18 +65,18 @@ fn config() -> ProptestConfig {
 }
 
 /// A reader view of a `u32` (a `&u32` or, for inline values, a copy) as the value.
-fn own<S: ValueSlot<u32>>(view: Option<S::Ref<'_>>) -> Option<u32> {
+fn own<S: Storage<u32>>(view: Option<S::Ref<'_>>) -> Option<u32> {
     view.map(|v| *S::as_value(&v))
 }
 
 /// Replays `ops` on a map storing values as `S` says and on a `BTreeMap`, comparing every
 /// answer, then checks the map's structure.
-fn run<S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn run<S: Storage<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
     run_with::<SeizeReclaim, S>(ops)
 }
 
 /// [`run`] on a map reclaiming memory through `R`.
-fn run_with<R: Reclaimer, S: ValueSlot<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn run_with<R: Reclaimer, S: Storage<u32>>(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut map = MassTree::<[u8], u32, R, S>::default();
     let mut model = BTreeMap::new();
     {
