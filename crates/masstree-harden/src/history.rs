@@ -15,6 +15,12 @@ pub enum Op {
     /// `update(key, |_| v)`: replaces a present value; returns the old one (`None`: absent,
     /// nothing written).
     Update(u64),
+    /// `try_insert(key, v)`: inserts only if absent; returns the value found (`None`: it
+    /// inserted).
+    TryInsert(u64),
+    /// `compute(key, ..)` removing a present key and inserting `v` into an absent one;
+    /// returns the old value.
+    Toggle(u64),
 }
 
 /// One completed operation: what it did, what it returned, and when it ran.
@@ -41,6 +47,8 @@ impl fmt::Display for Event {
             Op::Insert(v) => format!("insert({v})"),
             Op::Remove => "remove".to_owned(),
             Op::Update(v) => format!("update(->{v})"),
+            Op::TryInsert(v) => format!("try_insert({v})"),
+            Op::Toggle(v) => format!("toggle({v})"),
         };
         write!(
             f,

@@ -3,6 +3,7 @@
 
 use crate::history::{Clock, Event, History, Op};
 use crate::linearize;
+use masstree::{Compute, Operation};
 use masstree_testkit::{Rng, mix64};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -157,10 +158,12 @@ pub fn run_one(config: &Config, seed: u64) -> Result<History, Failure> {
                     };
                     let value = 1 + (t * config.ops_per_thread + i) as u64;
                     let op = match rng.below(100) {
-                        0..40 => Op::Get,
-                        40..65 => Op::Insert(value),
-                        65..85 => Op::Remove,
-                        _ => Op::Update(value),
+                        0..35 => Op::Get,
+                        35..55 => Op::Insert(value),
+                        55..70 => Op::Remove,
+                        70..80 => Op::Update(value),
+                        80..90 => Op::TryInsert(value),
+                        _ => Op::Toggle(value),
                     };
                     (key, op)
                 })
@@ -224,24 +227,45 @@ pub fn run_one(config: &Config, seed: u64) -> Result<History, Failure> {
     Ok(history)
 }
 
-/// Runs one operation, timestamped before the call and after the return.
+/// Runs one operation, timestamped before the call and after the return. Odd threads go
+/// through an owned handle (`pin_owned`), even ones through `pin`, so histories mix both
+/// guard kinds on the same keys.
 fn perform(map: &Map, clock: &Clock, thread: usize, k: usize, key: &[u8], op: Op) -> Event {
-    let m = map.pin();
-    let invoked = clock.tick();
-    let ret = match op {
-        Op::Get => m.get(key).copied(),
-        Op::Insert(v) => m.insert(key, v).copied(),
-        Op::Remove => m.remove(key).copied(),
-        Op::Update(v) => {
-            let mut old = None;
-            m.update(key, |o| {
-                old = Some(*o);
-                v
-            });
-            old
-        }
+    /// The operation through handle `m`, returning the value it saw or replaced.
+    macro_rules! run {
+        ($m:expr) => {{
+            let m = $m;
+            let invoked = clock.tick();
+            let ret = match op {
+                Op::Get => m.get(key).copied(),
+                Op::Insert(v) => m.insert(key, v).copied(),
+                Op::Remove => m.remove(key).copied(),
+                Op::Update(v) => {
+                    let mut old = None;
+                    m.update(key, |o| {
+                        old = Some(*o);
+                        v
+                    });
+                    old
+                }
+                Op::TryInsert(v) => m.try_insert(key, v).err().map(|e| *e.current),
+                Op::Toggle(v) => match m.compute(key, |cur| match cur {
+                    Some(_) => Operation::<u64, ()>::Remove,
+                    None => Operation::Insert(v),
+                }) {
+                    Compute::Removed(old) => Some(*old),
+                    Compute::Inserted(_) => None,
+                    other => panic!("toggle cannot end as {other:?}"),
+                },
+            };
+            (invoked, ret, clock.tick())
+        }};
+    }
+    let (invoked, ret, returned) = if thread % 2 == 1 {
+        run!(map.pin_owned())
+    } else {
+        run!(map.pin())
     };
-    let returned = clock.tick();
     Event {
         thread,
         key: k,

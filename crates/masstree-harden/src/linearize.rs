@@ -45,6 +45,11 @@ fn apply(state: Option<u64>, op: Op, ret: Option<u64>) -> Option<Option<u64>> {
         Op::Insert(v) => Some(v),
         Op::Remove => None,
         Op::Update(v) => state.map(|_| v),
+        Op::TryInsert(v) => state.or(Some(v)),
+        Op::Toggle(v) => match state {
+            Some(_) => None,
+            None => Some(v),
+        },
     })
 }
 
