@@ -38,7 +38,13 @@ pub fn preload<C: Contender>(map: &C, keys: &KeySet, preload: Preload) {
 /// Does trace entry `entry`, found at position `at` of its trace (which sets a YCSB-E scan's
 /// length).
 #[inline(always)]
-fn apply<C: Contender>(map: &C, session: &C::Session<'_>, keys: &KeySet, entry: u32, at: usize) {
+pub(crate) fn apply<C: Contender>(
+    map: &C,
+    session: &C::Session<'_>,
+    keys: &KeySet,
+    entry: u32,
+    at: usize,
+) {
     let (op, index) = decode(entry);
     let key = keys.key(index);
     match op {
@@ -105,6 +111,24 @@ pub fn steady_for<C: Contender>(
             .sum();
         (ops, began.elapsed())
     })
+}
+
+/// The median of `runs` replays of [`steady_for`], each `cell` long: millions of operations per
+/// second of all threads together (what one cell of the report shows).
+pub fn steady_median<C: Contender>(
+    map: &C,
+    keys: &KeySet,
+    traces: &[Vec<u32>],
+    runs: usize,
+    cell: Duration,
+) -> f64 {
+    let mops = (0..runs.max(1))
+        .map(|_| {
+            let (ops, time) = steady_for(map, keys, traces, cell);
+            ops as f64 / time.as_secs_f64() / 1e6
+        })
+        .collect();
+    median(mops)
 }
 
 /// Replays `ops_per_thread` operations (rounded up to a batch) of each thread's trace; returns
@@ -266,7 +290,10 @@ mod tests {
             },
             2000,
         );
-        for w in catalogue().iter().filter(|w| w.keys.key_len() == 8) {
+        for w in catalogue()
+            .iter()
+            .filter(|w| w.keys.key_len() == 8 && !w.dram)
+        {
             let crate::workloads::Shape::Steady { preload: p, .. } = w.shape else {
                 continue;
             };

@@ -1,4 +1,4 @@
-//! Where and when a run happened: date, machine, toolchain, commit.
+//! Where and when a run happened: date, machine, toolchain, commit; and its peak memory.
 
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -54,6 +54,20 @@ pub fn describe() -> String {
     format!("{model}, {cpus} logical CPUs (nproc){mem_gib}")
 }
 
+/// This process's peak resident memory so far (`VmHWM` in `/proc/self/status`), in bytes.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    Some(
+        kb.trim()
+            .trim_end_matches(" kB")
+            .trim()
+            .parse::<u64>()
+            .ok()?
+            * 1024,
+    )
+}
+
 /// The first line of a command's output, if it ran.
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
@@ -97,5 +111,12 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn peak_rss_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(peak_rss().is_some_and(|b| b > 0));
+        }
     }
 }

@@ -23,8 +23,9 @@ pub struct Panel {
 }
 
 /// Bar colours by series index; the first series (ours) gets the strong red.
-const PALETTE: [&str; 8] = [
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#7f7f7f", "#17becf",
+const PALETTE: [&str; 10] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#bcbd22",
+    "#7f7f7f", "#17becf",
 ];
 
 const LABEL_W: f64 = 250.0;

@@ -5,6 +5,13 @@
 //! and shrink the differences between them). Build workloads insert every key into an empty map.
 //! Full-scan workloads load every key, then iterate the whole map again and again.
 //!
+//! The DRAM-bound family (`dram: true`, last in the catalogue) runs over a key set far larger
+//! than the caches (the runner's `--dram-keys`, 10M; 2M with `--quick`), with traces of up to
+//! [`DRAM_TRACE_LEN`] entries, so a replayed trace does not keep its keys' leaves in the caches.
+//! Every workload of the family loads all its keys and changes no key, so the runner loads each
+//! key set once per contender and runs the family's workloads on it in catalogue order (the
+//! read-only ones before the get/update mix).
+//!
 //! Scans: a trace entry can ask for a scan of [`SCAN_LEN`] entries from its key (ascending or
 //! descending), or for YCSB-E's short scan of 1..=[`SCAN_LEN`] entries; one such operation is one
 //! scan, however many entries it reads.
@@ -49,6 +56,10 @@ pub const INDEX_MASK: u32 = (1 << 29) - 1;
 
 /// Entries in each thread's trace; replayed cyclically.
 pub const TRACE_LEN: usize = 1 << 18;
+
+/// The most entries in a thread's trace in the DRAM-bound family (16 MiB per trace, reached
+/// from 2M keys): seconds of operations at DRAM speed before it repeats.
+pub const DRAM_TRACE_LEN: usize = 1 << 22;
 
 /// Decodes a trace entry.
 #[inline]
@@ -179,6 +190,9 @@ pub struct Workload {
     pub keys: KeyKind,
     /// The operations.
     pub shape: Shape,
+    /// Whether it belongs to the DRAM-bound family (its key count is the runner's
+    /// `--dram-keys`, its traces longer: [`Workload::trace_len`]).
+    pub dram: bool,
 }
 
 impl Workload {
@@ -188,6 +202,28 @@ impl Workload {
             id: id.to_owned(),
             keys,
             shape: Shape::Steady { mix, dist, preload },
+            dram: false,
+        }
+    }
+
+    /// The same workload in the DRAM-bound family: `DRAM: ` before its name, `dram_` before its
+    /// id.
+    fn in_dram(self) -> Self {
+        Self {
+            name: format!("DRAM: {}", self.name),
+            id: format!("dram_{}", self.id),
+            dram: true,
+            ..self
+        }
+    }
+
+    /// Entries in each thread's trace over `n` keys: [`TRACE_LEN`]; in the DRAM-bound family
+    /// twice the keys, between [`TRACE_LEN`] and [`DRAM_TRACE_LEN`].
+    pub fn trace_len(&self, n: usize) -> usize {
+        if self.dram {
+            (2 * n).clamp(TRACE_LEN, DRAM_TRACE_LEN)
+        } else {
+            TRACE_LEN
         }
     }
 
@@ -245,7 +281,7 @@ impl Workload {
         (0..threads)
             .map(|t| {
                 let mut rng = Rng::new(0x5eed ^ (t as u64) << 32 ^ n as u64);
-                (0..TRACE_LEN)
+                (0..self.trace_len(n))
                     .map(|_| {
                         let mut index = match &zipf {
                             Some(z) => z.item(&mut rng),
@@ -329,12 +365,14 @@ pub fn catalogue() -> Vec<Workload> {
         id: "insert_sequential".to_owned(),
         keys: KeyKind::Sequential,
         shape: Shape::Build,
+        dram: false,
     });
     all.push(Workload {
         name: "insert random".to_owned(),
         id: "insert_random".to_owned(),
         keys: k8,
         shape: Shape::Build,
+        dram: false,
     });
     let churn = Mix {
         get: 25,
@@ -398,6 +436,7 @@ pub fn catalogue() -> Vec<Workload> {
         id: "full_scan".to_owned(),
         keys: k8,
         shape: Shape::FullScan,
+        dram: false,
     });
     // YCSB-E: 95% scans of 1..=100 entries from a Zipfian loaded key, 5% inserts of new keys.
     let ycsb_e = Mix {
@@ -414,6 +453,16 @@ pub fn catalogue() -> Vec<Workload> {
         Zipf,
         Preload::EvenInsertOdd,
     ));
+    // The DRAM-bound family: copies of four workloads above over `--dram-keys` keys, grouped by
+    // key set, read-only ones first (the runner shares one loaded map among a key set's).
+    let dram: Vec<Workload> = ["lookup_8B", "range_100_fwd", "zipf_90_10", "ycsb_c"]
+        .iter()
+        .map(|id| {
+            let w = all.iter().find(|w| w.id == *id).expect("in the catalogue");
+            w.clone().in_dram()
+        })
+        .collect();
+    all.extend(dram);
     all
 }
 
@@ -441,6 +490,10 @@ mod tests {
             "range_100_rev",
             "full_scan",
             "ycsb_e",
+            "dram_lookup_8B",
+            "dram_range_100_fwd",
+            "dram_zipf_90_10",
+            "dram_ycsb_c",
         ] {
             assert!(names.contains(&id), "{id} missing");
         }
@@ -448,6 +501,41 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), names.len(), "ids are unique");
+    }
+
+    /// The runner shares one loaded map among a DRAM key set's workloads: each loads every key,
+    /// changes no key, and comes after the others of its key set that only read.
+    #[test]
+    fn dram_family_shares_its_loaded_maps() {
+        let all = catalogue();
+        let dram: Vec<&Workload> = all.iter().filter(|w| w.dram).collect();
+        assert_eq!(dram.len(), 4);
+        assert!(
+            all.iter().skip_while(|w| !w.dram).all(|w| w.dram),
+            "the family comes last"
+        );
+        for (i, w) in dram.iter().enumerate() {
+            let Shape::Steady { mix, preload, .. } = w.shape else {
+                panic!("{} is not steady", w.id);
+            };
+            assert_eq!(preload, Preload::All, "{}", w.id);
+            assert_eq!(mix.insert + mix.remove, 0, "{} changes keys", w.id);
+            let later_same_keys = dram[i + 1..].iter().filter(|v| v.keys == w.keys);
+            assert!(
+                w.is_read_only() || later_same_keys.clone().all(|v| !v.is_read_only()),
+                "{} writes before a read-only workload of its key set",
+                w.id
+            );
+            if i > 0 && dram[i - 1].keys != w.keys {
+                assert!(
+                    dram[..i].iter().all(|v| v.keys != w.keys),
+                    "{}'s key set is split in two runs",
+                    w.id
+                );
+            }
+            assert!(w.name.starts_with("DRAM: ") && w.trace_len(10_000_000) == DRAM_TRACE_LEN);
+            assert_eq!(w.trace_len(1000), TRACE_LEN);
+        }
     }
 
     #[test]
@@ -463,6 +551,7 @@ mod tests {
             .filter(|&&e| decode(e).0 == Op::Update)
             .count();
         let share = updates as f64 / TRACE_LEN as f64;
+        assert_eq!(traces[0].len(), TRACE_LEN);
         assert!((share - 0.10).abs() < 0.01, "{share}");
         assert!(traces[1].iter().all(|&e| decode(e).1 < 1000));
         assert_ne!(traces[0], traces[1], "threads draw different streams");

@@ -56,12 +56,15 @@ commands:
   bench      run every map side by side and write docs/benchmarks.md and .svg:
                cargo run --release -p masstree-benches --bin throughput -- <options>
              options (passed through):
-               --quick              ~0.3 s per cell, 200k keys (default: ~2 s, 1M keys)
+               --quick              ~0.3 s per cell, 200k keys, 2M DRAM-family keys
+                                      (default: ~2 s, 1M keys, 10M)
                --threads <list>     thread counts, e.g. --threads 1,2,4,8 (default 1,2)
                --filter <text>      only workloads whose name or id contains it
                --contender <text>   only maps whose name contains it (the others show n/a)
                --seconds <s>        time per cell
                --keys <n>           keys per workload (`_` separators allowed)
+               --dram-keys <n>      keys of the DRAM-bound family (`DRAM: ...` workloads;
+                                      0: skip; default 10M, 2M with --quick)
                --runs <n>           runs per cell, the median is reported (default 3)
                --memory-keys <n>    keys for the memory-per-key table (0: skip; default 1M)
                --batch-keys <n>     keys for the get_many measurement (0: skip; default 10M)

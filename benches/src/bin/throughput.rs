@@ -4,8 +4,13 @@
 //!
 //! ```text
 //! throughput [--quick] [--threads 1,2] [--filter SUBSTRING] [--contender SUBSTRING]
-//!            [--seconds S] [--keys N] [--runs R] [--memory-keys N] [--out-dir DIR] [--no-write]
+//!            [--seconds S] [--keys N] [--dram-keys N] [--runs R] [--memory-keys N]
+//!            [--batch-keys N] [--out-dir DIR] [--no-write]
 //! ```
+//!
+//! The DRAM-bound family (`DRAM: ...` workloads) runs over `--dram-keys` keys, one loaded map
+//! per key set and contender (`masstree_benches::dram`). Tail latency (2 threads, Zipfian
+//! 50/50) runs whenever the filter selects `zipf_50_50`.
 //!
 //! `--contender` runs only the maps whose name contains the substring (the others show n/a),
 //! which is what a profiler wants:
@@ -20,19 +25,19 @@ use std::time::{Duration, Instant};
 
 use masstree_benches::alloc_counter::CountingAlloc;
 use masstree_benches::contenders::{Contender, Lineup, Visitor, for_each, names};
-use masstree_benches::driver::{build, full_scans_for, median, preload, steady_for};
+use masstree_benches::driver::{build, full_scans_for, median, preload, steady_median};
 use masstree_benches::keys::KeySet;
 use masstree_benches::report::{Context, Results, Row, chart, markdown};
 use masstree_benches::workloads::{Preload, Shape, Workload, catalogue};
-use masstree_benches::{batch, machine, memory, pin_cost};
+use masstree_benches::{batch, dram, machine, memory, pin_cost, tails};
 
 /// Every contender allocates through this, so they all run on the same (system) allocator.
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
 const USAGE: &str = "usage: throughput [--quick] [--threads 1,2] [--filter SUBSTRING] \
-[--contender SUBSTRING] [--seconds S] [--keys N] [--runs R] [--memory-keys N] [--batch-keys N] \
-[--out-dir DIR] [--no-write]";
+[--contender SUBSTRING] [--seconds S] [--keys N] [--dram-keys N] [--runs R] [--memory-keys N] \
+[--batch-keys N] [--out-dir DIR] [--no-write]";
 
 /// What to run.
 #[derive(Debug)]
@@ -40,6 +45,7 @@ struct Config {
     threads: Vec<usize>,
     cell: Duration,
     keys: usize,
+    dram_keys: usize,
     runs: usize,
     memory_keys: usize,
     batch_keys: usize,
@@ -61,6 +67,7 @@ fn parse_with(args: Vec<String>) -> Result<Config, lexopt::Error> {
         threads: vec![1, 2],
         cell: Duration::from_millis(if quick { 300 } else { 2000 }),
         keys: if quick { 200_000 } else { 1_000_000 },
+        dram_keys: if quick { 2_000_000 } else { 10_000_000 },
         runs: 3,
         memory_keys: 1_000_000,
         batch_keys: 10_000_000,
@@ -100,6 +107,12 @@ fn parse_with(args: Vec<String>) -> Result<Config, lexopt::Error> {
                 cfg.cell = Duration::from_secs_f64(parser.value()?.parse::<f64>()?);
             }
             Long("keys") => cfg.keys = count(&mut parser)?.max(2),
+            Long("dram-keys") => {
+                cfg.dram_keys = match count(&mut parser)? {
+                    0 => 0,
+                    n => n.max(2),
+                }
+            }
             Long("runs") => cfg.runs = count(&mut parser)?.max(1),
             Long("memory-keys") => cfg.memory_keys = count(&mut parser)?,
             Long("batch-keys") => cfg.batch_keys = count(&mut parser)?,
@@ -137,13 +150,7 @@ impl Visitor for RunWorkload<'_> {
                 let map = C::new();
                 preload(&map, self.keys, p);
                 for (t, traces) in self.traces.iter().enumerate() {
-                    let runs = (0..self.cfg.runs)
-                        .map(|_| {
-                            let (ops, time) = steady_for(&map, self.keys, traces, self.cfg.cell);
-                            ops as f64 / time.as_secs_f64() / 1e6
-                        })
-                        .collect();
-                    let m = median(runs);
+                    let m = steady_median(&map, self.keys, traces, self.cfg.runs, self.cfg.cell);
                     line += &format!(" {}t {m:>7.2}", traces.len());
                     self.cells[t].push(Some(m));
                 }
@@ -197,23 +204,29 @@ fn main() -> ExitCode {
         eprintln!("warning: a debug build; run through `cargo xtask bench` (release)");
     }
     let began = Instant::now();
-    let workloads: Vec<Workload> = catalogue()
+    let selected: Vec<Workload> = catalogue()
         .into_iter()
         .filter(|w| {
             cfg.filter
                 .as_ref()
                 .is_none_or(|f| w.id.contains(f.as_str()) || w.name.contains(f.as_str()))
         })
+        .filter(|w| !w.dram || cfg.dram_keys > 0)
         .collect();
+    let (dram_workloads, workloads): (Vec<&Workload>, Vec<&Workload>) =
+        selected.iter().partition(|w| w.dram);
     let contenders = names(Lineup::All);
     eprintln!(
-        "{} workloads x {} contenders x threads {:?}, {:.1} s per cell, median of {}, {} keys",
-        workloads.len(),
+        "{} workloads x {} contenders x threads {:?}, {:.1} s per cell, median of {}, {} keys \
+         ({} DRAM-bound workloads over {} keys)",
+        selected.len(),
         contenders.len(),
         cfg.threads,
         cfg.cell.as_secs_f64(),
         cfg.runs,
-        cfg.keys
+        cfg.keys,
+        dram_workloads.len(),
+        cfg.dram_keys
     );
     let mut rows = Vec::new();
     for (i, workload) in workloads.iter().enumerate() {
@@ -241,6 +254,29 @@ fn main() -> ExitCode {
             });
         }
     }
+    let dram = (!dram_workloads.is_empty()).then(|| {
+        let plan = dram::Plan {
+            workloads: dram_workloads,
+            keys: cfg.dram_keys,
+            threads: &cfg.threads,
+            cell: cfg.cell,
+            runs: cfg.runs,
+            contender: cfg.contender.as_deref(),
+        };
+        let (family, family_rows) = dram::run(&plan);
+        rows.extend(family_rows);
+        family
+    });
+    let tails = selected.iter().find(|w| w.id == "zipf_50_50").map(|w| {
+        eprintln!(
+            "tail latency: {}, {} threads, {} keys, 1 op in {} timed",
+            w.name,
+            tails::THREADS,
+            cfg.keys,
+            tails::SAMPLE_EVERY
+        );
+        tails::measure_all(w, cfg.keys, cfg.cell, cfg.contender.as_deref())
+    });
     let memory = if cfg.memory_keys > 0 {
         assert!(
             memory::counting_installed(),
@@ -272,6 +308,8 @@ fn main() -> ExitCode {
     let results = Results {
         contenders,
         rows,
+        dram,
+        tails,
         memory,
         memory_keys: cfg.memory_keys,
         batch,
@@ -286,12 +324,23 @@ fn main() -> ExitCode {
         rustc: machine::rustc(),
         commit: machine::commit(),
         settings: format!(
-            "{} keys per workload, {:.1} s per cell, median of {} runs, threads {:?}, {} workloads",
+            "{} keys per workload ({}), {:.1} s per cell, median of {} runs, threads {:?}, {} \
+             workloads; the run took {:.0} s, peak RSS {}",
             cfg.keys,
+            if cfg.dram_keys > 0 {
+                format!("{} in the DRAM-bound family", cfg.dram_keys)
+            } else {
+                "DRAM-bound family skipped".to_owned()
+            },
             cfg.cell.as_secs_f64(),
             cfg.runs,
             cfg.threads,
-            workloads.len()
+            selected.len(),
+            began.elapsed().as_secs_f64(),
+            machine::peak_rss().map_or_else(
+                || "unknown".to_owned(),
+                |b| format!("{:.2} GiB", b as f64 / f64::from(1u32 << 30))
+            )
         ),
     };
     let md = markdown(&results, &ctx, "benchmarks.svg");

@@ -1,19 +1,27 @@
 //! The results of a throughput run and their markdown report: the targets (met or not,
-//! with the numbers), throughput per contender, our ratio to each peer, and memory per key.
+//! with the numbers), throughput per contender, our ratio to each peer, thread scaling, tail
+//! latency, the DRAM-bound family's load times, and memory per key.
 //!
 //! One job per file: the targets (`targets.rs`), the markdown tables and method
-//! (`table.rs`), the chart (`chart.rs`); this file holds the measured data they read.
+//! (`table.rs`), thread scaling (`scaling.rs`), tail latency (`tails.rs`), the DRAM-bound
+//! family's section (`dram.rs`), the chart (`chart.rs`); this file holds the measured data they
+//! read.
 
 mod chart;
+mod dram;
+mod scaling;
 mod table;
+mod tails;
 mod targets;
 
 pub use chart::chart;
 pub use table::markdown;
 
 use crate::batch::BatchLookup;
+use crate::dram::Family;
 use crate::memory::MemoryRow;
 use crate::pin_cost::PinCost;
+use crate::tails::Tails;
 
 /// Index of our map in every row (contenders are listed ours first): `InlineMassTree`, the
 /// configuration the targets are measured on (`u64` values inline, as masstree 0.9.5's default
@@ -78,8 +86,12 @@ pub struct Context {
 pub struct Results {
     /// Contender names, ours first.
     pub contenders: Vec<&'static str>,
-    /// One row per (workload, thread count).
+    /// One row per (workload, thread count), the DRAM-bound family's included.
     pub rows: Vec<Row>,
+    /// The DRAM-bound family's key count and load times (`None`: not run).
+    pub dram: Option<Family>,
+    /// Tail latency (`None`: not run).
+    pub tails: Option<Tails>,
     /// Memory per key, one row per contender.
     pub memory: Vec<MemoryRow>,
     /// Keys loaded for the memory measurement.
@@ -112,33 +124,62 @@ mod tests {
 
     fn results() -> Results {
         let contenders = crate::contenders::names(crate::contenders::Lineup::All);
-        let row = |id: &str, threads, mops: [f64; 8]| Row {
+        let row = |id: &str, threads, mops: [f64; 10]| Row {
             workload: id.to_owned(),
             id: id.to_owned(),
             threads,
             mops: mops.iter().map(|&m| (m > 0.0).then_some(m)).collect(),
         };
+        // Columns: Inline, Boxed, 0.9.5, TreeIndex, SkipMap, congee, bbtree, ferntree, RwLock, Mutex.
         Results {
             contenders,
             rows: vec![
-                row("lookup_8B", 1, [10.0, 30.0, 5.0, 6.0, 3.0, 12.0, 8.0, 7.0]),
-                row("zipf_50_50", 2, [10.0, 30.0, 5.0, 6.0, 3.0, 4.0, 2.0, 1.0]),
+                row("lookup_8B", 1, [10., 30., 5., 6., 3., 12., 9., 2., 8., 7.]),
+                row("zipf_50_50", 1, [5., 30., 2., 3., 1., 2., 1., 1., 1., 1.]),
+                row("zipf_50_50", 2, [10., 30., 5., 6., 3., 4., 3., 2., 2., 1.]),
                 row(
                     "insert_sequential",
                     1,
-                    [4.0, 30.0, 1.0, 2.0, 1.0, 5.0, 1.0, 1.0],
+                    [4., 30., 1., 2., 1., 5., 1., 1., 1., 1.],
                 ),
                 row(
                     "range_100_fwd",
                     1,
-                    [3.0, 30.0, 1.0, 2.0, 1.0, 2.5, 1.9, 1.0],
+                    [3., 30., 1., 2., 1., 2.5, 1., 1., 1.9, 1.],
                 ),
                 row(
                     "range_100_rev",
                     2,
-                    [3.0, 30.0, 1.0, 2.0, 1.0, 0.0, 2.1, 1.0],
+                    [3., 30., 1., 2., 1., 0., 1., 1., 2.1, 1.],
                 ),
+                row("ycsb_c", 1, [10., 30., 5., 6., 3., 0., 20., 2., 8., 7.]),
+                row("lookup_16B", 1, [10., 30., 5., 6., 3., 0., 2., 11., 8., 9.]),
             ],
+            dram: Some(Family {
+                keys: 10_000_000,
+                loads: vec![crate::dram::Load {
+                    key_set: "random 8 B keys".to_owned(),
+                    seconds: (0..10).map(|i| (i == 0).then_some(2.5)).collect(),
+                }],
+            }),
+            tails: Some(Tails {
+                workload: "zipf 50/50 get/update".to_owned(),
+                threads: 2,
+                keys: 1000,
+                write: "update",
+                duration: std::time::Duration::from_secs(2),
+                timer_ns: 20.0,
+                rows: vec![crate::tails::TailRow {
+                    name: "masstree Inline",
+                    get: Some(crate::tails::Percentiles {
+                        samples: 1000,
+                        p50: 80,
+                        p99: 400,
+                        p999: 2000,
+                    }),
+                    write: None,
+                }],
+            }),
             memory: vec![
                 MemoryRow {
                     name: "masstree Inline",
@@ -173,6 +214,15 @@ mod tests {
     fn misses_are_reported_with_numbers() {
         let t = targets::targets(&results());
         assert!(!t[0].met, "congee beats us on lookup_8B");
+        assert!(
+            t[0].numbers
+                .contains("ycsb_c @1t: 0.50x (10.00 vs bbtree 20.00)")
+                && t[0]
+                    .numbers
+                    .contains("lookup_16B @1t: 0.91x (10.00 vs ferntree 11.00)"),
+            "the best peer includes bbtree and ferntree: {}",
+            t[0].numbers
+        );
         assert!(
             t[0].numbers.contains("lookup_8B @1t: 0.83x"),
             "{}",
@@ -210,6 +260,16 @@ mod tests {
         assert!(md.contains("![throughput chart](benchmarks.svg)"));
         assert!(md.contains("**not met**"));
         assert!(md.contains("| masstree Inline | 40.0 | 80.0 |"));
+        assert!(
+            md.contains("| zipf_50_50 | 2 | 2.00x | 1.00x | 2.50x |"),
+            "scaling"
+        );
+        assert!(md.contains("| masstree Inline | 80 | 400 | 2000 | n/a | n/a | n/a | 1000 / 0 |"));
+        assert!(
+            md.contains("| random 8 B keys | 2.50 | n/a |"),
+            "DRAM loads"
+        );
+        assert!(md.contains("| ycsb_c | 1 |") && md.contains(" bbtree | 0.50x |"));
         assert!(chart(&results()).contains("2 threads"));
     }
 }

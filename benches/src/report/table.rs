@@ -1,7 +1,8 @@
-//! The markdown report: targets, throughput tables, ratios, memory, and how it was measured.
+//! The markdown report: targets, throughput tables, ratios, memory, and how it was measured;
+//! the scaling, tail-latency and DRAM-family sections come from their own files.
 
 use super::targets::targets;
-use super::{Context, OUR_VARIANTS, Results, index_of, mops, ratio};
+use super::{Context, OUR_VARIANTS, Results, dram, index_of, mops, ratio, scaling, tails};
 use crate::memory::MEMORY_KEYS;
 use std::fmt::Write;
 
@@ -36,7 +37,12 @@ pub fn markdown(results: &Results, ctx: &Context, chart: &str) -> String {
          the range scans count scans (Mscans/s; each reads 100 entries) and the full scan counts \
          keys read (Mkeys/s). YCSB-E counts operations (scans of 1-100 entries, and inserts). \
          n/a: the map cannot run the workload (congee: 8-byte keys only, no reverse scans; \
-         masstree 0.9.5: scans of keys over 8 bytes skip entries, see Method).\n"
+         masstree 0.9.5: scans of keys over 8 bytes skip entries, see Method). `DRAM: ...` rows: \
+         the DRAM-bound family, over {} keys (its section below).\n",
+        results
+            .dram
+            .as_ref()
+            .map_or_else(|| "the `--dram-keys`".to_owned(), |f| f.keys.to_string())
     );
     let _ = write!(md, "| Workload | Threads |");
     for name in c {
@@ -79,6 +85,9 @@ pub fn markdown(results: &Results, ctx: &Context, chart: &str) -> String {
         }
         let _ = writeln!(md);
     }
+    scaling::write(&mut md, results);
+    tails::write(&mut md, results.tails.as_ref());
+    dram::write(&mut md, c, results.dram.as_ref());
 
     let _ = writeln!(
         md,
@@ -131,10 +140,34 @@ const METHOD: &str = "
   `user` plus 19 digits (23 bytes). Remove-heavy: half the keys loaded, then 50% removes, 25%
   inserts, 25% gets over all keys, uniform.
 - \"update\" is each map's cheapest way to give an existing key a new value: read-modify-write
-  where the map offers it (ours `update`, congee `compute_if_present`, BTreeMap `get_mut`), a blind
-  overwrite otherwise (masstree 0.9.5 `insert_value_with_guard`, SkipMap `insert`, TreeIndex
+  where the map offers it (ours `update`, congee `compute_if_present`, BTreeMap `get_mut`, bbtree
+  `update`, ferntree `raw_iter_mut().seek_exact` then `next`'s `&mut V`), a blind overwrite
+  otherwise (masstree 0.9.5 `insert_value_with_guard`, SkipMap `insert`, TreeIndex
   `upsert_sync`).
 - congee is an ART over 8-byte integer keys: it runs only the 8-byte workloads (n/a elsewhere).
+- bbtree 0.2.0 (`BBTreeMap<Vec<u8>, u64>`) and ferntree 0.7.0 (`Tree<Vec<u8>, u64>`, an OLC
+  B+-tree) are shared through `&self` and hand out no guards, so they hold nothing across a batch
+  (ferntree pins crossbeam's epoch inside each call). Their keys are `Vec<u8>` copies (ferntree
+  takes no `Box<[u8]>` keys). bbtree: `get_copied` (latch-free for keys that end within the 8
+  bytes a leaf keeps past its keys' shared prefix, latched otherwise), `insert`, `update`,
+  `remove`, scans `scan`/`scan_rev` with a closure that breaks after n entries. ferntree:
+  `get_optimistic` (no leaf lock), with the epoch-deferred writes its docs require for it
+  (`insert_defer`, `remove_defer`), scans through `raw_iter` (`seek`/`seek_for_prev`, then
+  `next`/`prev`; `range` wraps it but seeks twice to build its bounds). ferntree 0.7.0's `Tree`
+  frees nothing when dropped, so the harness pops every entry of a ferntree map before dropping
+  it (untimed, as every drop is).
+- Thread scaling: each map's throughput at N threads divided by its own at 1 thread, per
+  workload.
+- Tail latency: the Zipfian 50/50 get/update workload (8-byte keys, the run's key count), 2
+  threads, one fresh map per contender, one cell's time each; one operation in 64 (by trace
+  position) is timed with `Instant::now()` before and after it, so about one timer read's cost
+  is in every sample; percentiles by nearest rank over both threads' samples.
+- DRAM-bound family: `--dram-keys` keys (10M; 2M with `--quick`), traces of up to 4M entries
+  per thread (twice the keys) so the replayed keys do not stay cached: uniform lookups of 8-byte
+  keys, 100-entry forward range scans, Zipfian 90/10 get/update, and YCSB-C (23-byte keys).
+  Each map loads each key set once with plain single-threaded inserts (the one load path every
+  map has; the times are in the family's section), runs the key set's workloads on it, read-only
+  ones first, and is dropped before the next map loads, so one map is in memory at a time.
 - Memory per key: bytes requested from the allocator by a map holding the keys, divided by the
   key count; the key set itself is allocated before counting starts. Maps that copy keys pay for
   their copies; allocator per-block overhead is not included.
@@ -146,7 +179,7 @@ const METHOD: &str = "
   a buffer: n/a for reverse scans). Each scan sums the values it reads. masstree 0.9.5 is n/a
   for YCSB-E: its ascending scans from a start key skip entries once keys longer than 8 bytes
   share an 8-byte slice (half of the 100-entry scans over 200k YCSB keys disagree with a
-  `BTreeMap`; `benches/src/contenders.rs` has the test); on 8-byte keys they agree.
+  `BTreeMap`; `benches/src/contenders/mod.rs` has the test); on 8-byte keys they agree.
 - \"range 100 fwd/rev\": 8-byte keys, all loaded; each operation starts at a uniformly random
   loaded key and reads the 100 entries from it up (fwd) or down (rev); reported in Mscans/s
   (scans per second; entries read per second are 100 times that). \"full scan\": each thread
