@@ -85,6 +85,9 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Operations per sequence (fewer under miri, where each costs thousands of times more).
+const MAX_OPS: usize = if cfg!(miri) { 24 } else { 120 };
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: if cfg!(miri) { 1 } else { 128 },
@@ -340,7 +343,7 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn new_operations_match_btreemap(ops in prop::collection::vec(op(), 1..120)) {
+    fn new_operations_match_btreemap(ops in prop::collection::vec(op(), 1..MAX_OPS)) {
         run(ops)?;
     }
 
