@@ -131,6 +131,17 @@ impl Gap {
     }
 }
 
+/// `bytes` in the buffer `gap` held (so a cursor stepping through keys allocates once).
+fn reuse(gap: &mut Gap, bytes: &[u8]) -> Vec<u8> {
+    let mut buf = match core::mem::replace(gap, Gap::Start) {
+        Gap::Before(buf) | Gap::After(buf) => buf,
+        Gap::Start => Vec::new(),
+    };
+    buf.clear();
+    buf.extend_from_slice(bytes);
+    buf
+}
+
 /// A position between two keys of a map that steps to the entries on either side, from
 /// [`MassTree::cursor`] or [`MapRef::cursor`](crate::MapRef::cursor).
 /// It stands in a gap, never on a key: [`Cursor::next`] returns the entry after the gap and
@@ -188,7 +199,7 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<
         };
         let (bytes, value) = range.next_encoded()?;
         let key = decode::<K>(bytes);
-        self.gap = Gap::After(bytes.to_vec());
+        self.gap = Gap::After(reuse(&mut self.gap, bytes));
         Some((key, value))
     }
 
@@ -219,7 +230,7 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<
         };
         let (bytes, value) = range.next_back_encoded()?;
         let key = decode::<K>(bytes);
-        self.gap = Gap::Before(bytes.to_vec());
+        self.gap = Gap::Before(reuse(&mut self.gap, bytes));
         Some((key, value))
     }
 

@@ -93,38 +93,38 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
-        let map = MassTree::with_reclaimer();
-        let mut error = None;
-        let pairs = core::iter::from_fn(|| match entries.next_entry::<K::Owned, V>() {
-            Ok(pair) => pair,
-            Err(e) => {
-                error = Some(e);
-                None
-            }
-        });
-        map.extend_sorted(pairs, &map.guard());
-        match error {
-            Some(e) => Err(e),
-            None => Ok(map),
-        }
+        load(|| entries.next_entry::<K::Owned, V>())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let map = MassTree::with_reclaimer();
-        let mut error = None;
-        // Serialized maps list their keys in order: load through the ascending fast path.
-        let pairs = core::iter::from_fn(|| match seq.next_element::<(K::Owned, V)>() {
-            Ok(pair) => pair,
-            Err(e) => {
-                error = Some(e);
-                None
-            }
-        });
-        map.extend_sorted(pairs, &map.guard());
-        match error {
-            Some(e) => Err(e),
-            None => Ok(map),
+        load(|| seq.next_element::<(K::Owned, V)>())
+    }
+}
+
+/// Builds a map from the pairs `next` reads until it returns `None` or fails. Serialized maps
+/// list their keys in order, so they load through the ascending fast path.
+fn load<K, V, R, S, E>(
+    mut next: impl FnMut() -> Result<Option<(K::Owned, V)>, E>,
+) -> Result<MassTree<K, V, R, S>, E>
+where
+    K: ?Sized + Key,
+    K::Owned: Query<K>,
+    R: Reclaimer,
+    S: Storage<V>,
+{
+    let map = MassTree::with_reclaimer();
+    let mut error = None;
+    let pairs = core::iter::from_fn(|| match next() {
+        Ok(pair) => pair,
+        Err(e) => {
+            error = Some(e);
+            None
         }
+    });
+    map.extend_sorted(pairs, &map.guard());
+    match error {
+        Some(e) => Err(e),
+        None => Ok(map),
     }
 }
 
