@@ -153,6 +153,50 @@ fn scan_crossing_a_split() {
     });
 }
 
+/// A forward scan entering sublayers from their left end, where it starts at the layer's
+/// entry leaf without a descent, while a writer splits the first layer's entry leaf; the
+/// second layer reuses the first layer's frame. Every key present throughout comes out, once,
+/// in order.
+#[test]
+fn scan_entering_layers_at_their_entry_leaf() {
+    use masstree_core::scan::{Forward, KeyBound, ScanCursor};
+    fn long(first: &[u8; 8], i: u64) -> Vec<u8> {
+        let mut k = first.to_vec();
+        k.extend_from_slice(&key(i));
+        k
+    }
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 0..15 {
+            insert(&tree, &long(b"layer-aa", i * 2), i * 2);
+        }
+        insert(&tree, &long(b"layer-bb", 1), 1001);
+        insert(&tree, &long(b"layer-bb", 3), 1003);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &long(b"layer-aa", 9), 9))
+        };
+        thread::yield_now();
+        let guard = tree.pin();
+        let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
+            &tree,
+            &guard,
+            KeyBound::Unbounded,
+            KeyBound::Unbounded,
+        );
+        let mut seen = Vec::new();
+        while let Some((_, v)) = forward.next_entry() {
+            seen.push(*v);
+        }
+        seen.retain(|v| v % 2 == 0 || *v > 1000);
+        let mut expected: Vec<u64> = (0..15).map(|i| i * 2).collect();
+        expected.extend([1001, 1003]);
+        assert_eq!(seen, expected);
+        drop(guard);
+        t.join().unwrap();
+    });
+}
+
 /// A tree whose layer-0 root is an internode over two leaves: `0..15` on the left, and `15`
 /// alone on the right (an insert at the very end of a full leaf splits off just that key).
 fn two_leaves_right_holding_one() -> Tree {

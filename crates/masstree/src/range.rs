@@ -92,6 +92,17 @@ impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Range<'g, K, V, S> {
         self.front.next_value()
     }
 
+    /// The next value from the back, its key not decoded (nor built, while the front end has
+    /// returned nothing: then there is nothing to cross, the common case of `.rev()`).
+    #[inline(always)]
+    fn next_back_value(&mut self) -> Option<S::Ref<'g>> {
+        if !self.front.has_emitted() {
+            let back = self.back.get_or_insert_with(|| self.front.opposite());
+            return back.next_value();
+        }
+        self.next_back_encoded().map(|(_, value)| value)
+    }
+
     /// The next entry from the back, key still encoded.
     #[inline]
     pub(crate) fn next_back_encoded(&mut self) -> Option<(&[u8], S::Ref<'g>)> {
@@ -167,7 +178,7 @@ impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Iterator for Values<'g, K, V, S> {
 impl<'g, K: ?Sized, V: 'g, S: Storage<V>> DoubleEndedIterator for Values<'g, K, V, S> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.range.next_back_encoded().map(|(_, value)| value)
+        self.range.next_back_value()
     }
 }
 

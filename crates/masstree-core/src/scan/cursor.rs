@@ -2,8 +2,9 @@
 
 use super::bounds::KeyBound;
 use super::direction::Direction;
-use super::frame::{Frame, locate, next_in_snapshot, position_of};
+use super::frame::{locate, next_in_snapshot, position_of};
 use super::snapshot::Entry;
+use super::stack::FrameStack;
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use core::cmp::Ordering;
@@ -19,7 +20,7 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     root: *mut NodeHeader,
     /// One frame per layer the scan is inside; empty until the first step (so an end of a
     /// double-ended range that is never used costs no allocation).
-    frames: Vec<Frame>,
+    frames: FrameStack,
     started: bool,
     key: KeyBuilder,
     start: KeyBound,
@@ -94,7 +95,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         let end_slice = end.key().map(ikey_of);
         Self {
             root,
-            frames: Vec::new(),
+            frames: FrameStack::new(),
             started: false,
             key: KeyBuilder::new(),
             start,
@@ -195,6 +196,11 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         });
         self.emitted = true;
         Some(entry.value)
+    }
+
+    /// Whether the cursor has returned an entry yet.
+    pub fn has_emitted(&self) -> bool {
+        self.emitted
     }
 
     /// Whether the cursor has ended.
@@ -300,12 +306,12 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if !self.started {
             self.started = true;
             let start = self.start.key();
-            self.frames.push(Frame::new(
+            self.frames.push(
                 self.root,
                 start.map(position_of),
                 start.map(|_| 0),
                 !S::INLINE,
-            ));
+            );
         }
         loop {
             let depth = self.frames.len() - 1;
@@ -368,6 +374,15 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             self.key.set_slice(depth, entry.ikey, slice_len);
             match entry.keylen {
                 KEYLEN_LAYER => {
+                    // The layer after this one in scan order is where the scan goes once this
+                    // one is done: start loading its entry node now, so its miss overlaps with
+                    // this layer's (a hint only; nothing is read through it).
+                    if let Some(frame) = self.frames.last()
+                        && let Some(after) = frame.upcoming::<D>()
+                        && after.keylen == KEYLEN_LAYER
+                    {
+                        crate::prefetch::prefetch_node(after.value);
+                    }
                     // Enter the layer; if the range bound's key runs through this slot, the
                     // layer is entered at the bound's next slice.
                     let child_bound = on_bound_path.and_then(|offset| {
@@ -379,12 +394,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                         let b = self.start.key().expect("bound path");
                         position_of(&b[o..])
                     });
-                    self.frames.push(Frame::new(
-                        entry.value.cast(),
-                        bound,
-                        child_bound,
-                        !S::INLINE,
-                    ));
+                    self.frames
+                        .push(entry.value.cast(), bound, child_bound, !S::INLINE);
                 }
                 KEYLEN_SUFFIX => {
                     if entry.suffix.is_null() {

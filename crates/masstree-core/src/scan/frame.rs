@@ -60,6 +60,41 @@ impl Frame {
         }
     }
 
+    /// Makes this frame what [`Frame::new`] builds, in place (its snapshot's storage reused).
+    pub(super) fn reset(
+        &mut self,
+        root: *mut NodeHeader,
+        bound: Option<Position>,
+        bound_rest: Option<usize>,
+        prefetch_values: bool,
+    ) {
+        self.root = root;
+        self.snapshot.entries.clear();
+        self.snapshot.prefetch_values = prefetch_values;
+        self.located = false;
+        self.index = 0;
+        self.checking = true;
+        self.position = None;
+        self.bound = bound;
+        self.bound_rest = bound_rest;
+        self.seek = None;
+    }
+
+    /// The snapshot's next entry in scan order, not yet taken, if any (for prefetching).
+    #[inline]
+    pub(super) fn upcoming<D: Direction>(&self) -> Option<Entry> {
+        let len = self.snapshot.entries.len();
+        if !self.located || self.index >= len {
+            return None;
+        }
+        let i = if D::FORWARD {
+            self.index
+        } else {
+            len - 1 - self.index
+        };
+        Some(self.snapshot.entries[i])
+    }
+
     /// Folds the entries taken from the current snapshot into `position`; called before the
     /// snapshot is replaced. The last one taken is the furthest (the snapshot is in key
     /// order), unless none passed the checks, in which case the position stays.
@@ -93,6 +128,9 @@ pub(super) fn locate<D: Direction>(frame: &mut Frame) -> bool {
             .or(frame.bound)
             .map_or(if D::FORWARD { 0 } else { u64::MAX }, |p| p.0)
     });
+    if D::FORWARD && target == 0 && frame.enter_at_entry_leaf() {
+        return true;
+    }
     'descend: loop {
         // SAFETY: the layer root was read from the tree while pinned.
         let Some((mut leaf, _)) = (unsafe { reach_leaf(frame.root, target) }) else {
@@ -117,6 +155,31 @@ pub(super) fn locate<D: Direction>(frame: &mut Frame) -> bool {
             frame.index = 0;
             return true;
         }
+    }
+}
+
+impl Frame {
+    /// A forward scan entering a layer from its left end starts at the layer's entry node
+    /// when that is its first leaf, without a descent: a leaf whose validated snapshot shows
+    /// it not deleted with low bound 0 holds the layer's smallest slices (bounds only move
+    /// down when a leaf absorbs an unlinked left neighbour, and the entry leaf is never
+    /// unlinked; it is deleted only with its whole layer). `false` if it cannot serve: the
+    /// caller descends as usual.
+    fn enter_at_entry_leaf(&mut self) -> bool {
+        // SAFETY: the layer root was read from the tree while pinned; the `LEAF` bit is fixed
+        // at creation, so a node that shows it is a leaf.
+        let root = unsafe { crate::node_ref::header(self.root) };
+        if !root.is_leaf() {
+            return false;
+        }
+        // SAFETY: as above: a live leaf.
+        let leaf = unsafe { crate::node_ref::leaf(self.root) };
+        if !self.snapshot.fill::<super::direction::Forward>(leaf) || self.snapshot.low_bound != 0 {
+            return false;
+        }
+        self.located = true;
+        self.index = 0;
+        true
     }
 }
 

@@ -65,8 +65,16 @@ impl Snapshot {
             // entries are emitted, instead of one miss after another when the scan gets there
             // (a full scan spent half its time waiting on each leaf's first line). Issued
             // before validation, as early as the pointer is known; a prefetch is only a hint.
-            crate::prefetch::prefetch_node(if D::FORWARD { self.next } else { self.prev });
+            let ahead = if D::FORWARD { self.next } else { self.prev };
+            crate::prefetch::prefetch_node(ahead);
             self.low_bound = leaf.low_bound();
+            // The suffix table is one more allocation, read for the first suffix slot below:
+            // request its lines before the slots are walked (a hint only).
+            let table = leaf.suffix_table_addr();
+            if !table.is_null() {
+                crate::prefetch::prefetch_line(table);
+                crate::prefetch::prefetch_line(table.wrapping_add(64));
+            }
             for slot in perm.iter() {
                 let keylen = leaf.keylen(slot);
                 let value = leaf.value(slot);
