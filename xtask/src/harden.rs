@@ -63,6 +63,7 @@ impl Sanitizer {
                 "epoch_reclaim",
                 "memory_bounds",
                 "stress_layers",
+                "finger",
             ],
             Sanitizer::Leak => &["drop_and_panic", "reclamation", "epoch_reclaim"],
         }

@@ -19,6 +19,7 @@ mod decision;
 mod destroy;
 mod drain;
 mod exclusive;
+mod finger;
 mod free;
 mod get;
 mod layer;
@@ -38,6 +39,7 @@ mod write;
 pub use check::TreeStats;
 #[cfg(not(loom))]
 pub use exclusive::IterMut;
+pub use finger::Fingered;
 pub use scope::{PinnedScope, ScopedScan};
 pub use tree::RawTree;
 pub use value::{Boxed, Inline, ValueSlot};

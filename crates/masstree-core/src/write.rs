@@ -1,5 +1,6 @@
 //! Writes: insert, replace and remove of one key, decided under the leaf lock.
 
+use crate::finger::{Finger, Fingered};
 use crate::free::FreeSuffix;
 use crate::layer::build_layer;
 use crate::reach::reach_leaf;
@@ -36,10 +37,114 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// leaf the key lives in. `decide` runs exactly once, under that lock; if it panics the lock
     /// is released and the map is unchanged. Replaced and removed values are retired (dropped
     /// once no guard can see them); the references returned live as long as `guard`.
+    #[inline]
     pub fn write<'g, G: GuardOf<R>, F>(
         &'g self,
         key: &[u8],
         guard: &'g G,
+        decide: F,
+    ) -> Written<S::Ref<'g>>
+    where
+        F: FnOnce(Option<S::Ref<'g>>) -> Decision<V>,
+    {
+        // SAFETY: no finger.
+        unsafe { self.write_with::<true, _, _>(key, guard, None, decide) }
+    }
+
+    /// [`RawTree::write`] under a [`Fingered`] guard: starts from the finger's leaf instead of
+    /// descending layer 0 when the finger's cached range holds the key's first slice, and
+    /// points the finger at the leaf when the write appends a key at a leaf's end. Rising keys
+    /// written one after another skip the descent.
+    ///
+    /// ```
+    /// use masstree_core::{Decision, Fingered, RawTree};
+    ///
+    /// let tree: RawTree<u64> = RawTree::new();
+    /// let pinned = Fingered::new(tree.pin());
+    /// let written = tree.write_fingered(b"k", &pinned, |_| Decision::Put(1));
+    /// assert_eq!(written.new, Some(&1));
+    /// ```
+    #[inline]
+    pub fn write_fingered<'g, G: GuardOf<R>, F>(
+        &'g self,
+        key: &[u8],
+        pinned: &'g Fingered<G>,
+        decide: F,
+    ) -> Written<S::Ref<'g>>
+    where
+        F: FnOnce(Option<S::Ref<'g>>) -> Decision<V>,
+    {
+        // SAFETY: the finger sits beside the guard in `pinned`: it holds only leaves stored by
+        // writes under that guard, which has not been refreshed since (`Fingered::refresh`
+        // clears the finger first), and the finger checks the tree they belong to.
+        unsafe { self.write_with::<true, _, _>(key, pinned.guard(), Some(pinned.finger()), decide) }
+    }
+
+    /// Inserts `value` under `key`, returning the value it replaced: [`RawTree::write`] with
+    /// `Decision::Put`, minus the machinery a user closure needs (no user code runs under the
+    /// lock).
+    ///
+    /// ```
+    /// use masstree_core::RawTree;
+    ///
+    /// let tree: RawTree<u64> = RawTree::new();
+    /// let guard = tree.pin();
+    /// assert_eq!(tree.insert(b"k", 1, &guard), None);
+    /// assert_eq!(tree.insert(b"k", 2, &guard), Some(&1));
+    /// ```
+    #[inline]
+    pub fn insert<'g, G: GuardOf<R>>(
+        &'g self,
+        key: &[u8],
+        value: V,
+        guard: &'g G,
+    ) -> Option<S::Ref<'g>> {
+        // SAFETY: no finger.
+        unsafe { self.write_with::<false, _, _>(key, guard, None, |_| Decision::Put(value)) }.old
+    }
+
+    /// [`RawTree::insert`] under a [`Fingered`] guard (see [`RawTree::write_fingered`]).
+    ///
+    /// ```
+    /// use masstree_core::{Fingered, RawTree};
+    ///
+    /// let tree: RawTree<u64> = RawTree::new();
+    /// let pinned = Fingered::new(tree.pin());
+    /// for i in 0..100u64 {
+    ///     tree.insert_fingered(&i.to_be_bytes(), i, &pinned);
+    /// }
+    /// assert_eq!(tree.get(&7u64.to_be_bytes(), pinned.guard()), Some(&7));
+    /// ```
+    #[inline]
+    pub fn insert_fingered<'g, G: GuardOf<R>>(
+        &'g self,
+        key: &[u8],
+        value: V,
+        pinned: &'g Fingered<G>,
+    ) -> Option<S::Ref<'g>> {
+        // SAFETY: as in `write_fingered`.
+        unsafe {
+            self.write_with::<false, _, _>(key, pinned.guard(), Some(pinned.finger()), |_| {
+                Decision::Put(value)
+            })
+        }
+        .old
+    }
+
+    /// [`RawTree::write`], with an optional finger (see [`Fingered`]). `USER_CODE`: whether
+    /// `decide` may run code of the map's user (then it runs in a reentrancy scope and under
+    /// a shield guard, see [`RawTree::guarded`]); the map's own decisions (a plain insert's
+    /// `Put`) run nothing of the user's and skip both.
+    ///
+    /// # Safety
+    ///
+    /// `guard` has stayed pinned since each leaf the finger holds was stored.
+    #[inline]
+    unsafe fn write_with<'g, const USER_CODE: bool, G: GuardOf<R>, F>(
+        &'g self,
+        key: &[u8],
+        guard: &'g G,
+        finger: Option<&Finger>,
         decide: F,
     ) -> Written<S::Ref<'g>>
     where
@@ -59,23 +164,68 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // decision closure reaches, and those retirement pins, are nested and cannot reclaim
         // under the lock (point 4 of the `Reclaim` contract); it drops after the lock is gone.
         let _thread = self.thread_pin(guard);
-        let decide = self.guarded(decide);
+        // SAFETY: the caller's promise about the finger, passed on.
+        unsafe {
+            if USER_CODE {
+                self.write_locked(key, guard, finger, self.guarded(decide))
+            } else {
+                self.write_locked(key, guard, finger, decide)
+            }
+        }
+    }
+
+    /// The body of [`RawTree::write_with`]: finds and locks the key's leaf, runs `decide` once
+    /// under the lock and applies its decision.
+    ///
+    /// # Safety
+    ///
+    /// As for [`RawTree::write_with`].
+    unsafe fn write_locked<'g, G: GuardOf<R>, F>(
+        &'g self,
+        key: &[u8],
+        guard: &'g G,
+        finger: Option<&Finger>,
+        decide: F,
+    ) -> Written<S::Ref<'g>>
+    where
+        F: FnOnce(Option<S::Ref<'g>>) -> Decision<V>,
+    {
         let mut cursor = KeyCursor::new(key);
         let mut root = self.root();
+        // The finger is tried once, for the first layer-0 step.
+        let mut try_finger = finger;
         loop {
             let ikey = cursor.ikey();
             let keylen = cursor.keylen();
-            // SAFETY: `root` is live and we are pinned.
-            let Some((leaf, _)) = (unsafe { reach_leaf(root, ikey) }) else {
-                // The layer was removed: start over from layer 0.
-                cursor = KeyCursor::new(key);
-                root = self.root();
-                continue;
+            // SAFETY: the caller's finger holds allocated leaves of this tree's layer 0.
+            let fingered = try_finger
+                .take()
+                .and_then(|f| unsafe { f.leaf_for(self.address(), ikey) });
+            let from_finger = fingered.is_some();
+            let leaf = match fingered {
+                Some(leaf) => leaf,
+                // SAFETY: `root` is live and we are pinned.
+                None => match unsafe { reach_leaf(root, ikey) } {
+                    Some((leaf, _)) => leaf,
+                    None => {
+                        // The layer was removed: start over from layer 0.
+                        cursor = KeyCursor::new(key);
+                        root = self.root();
+                        continue;
+                    }
+                },
             };
             // SAFETY: as above.
             let Some((leaf, lock)) = (unsafe { lock_leaf(leaf, ikey) }) else {
                 continue;
             };
+            // A leaf reached by descent holds the slice at or above its low bound; one from the
+            // finger is checked, under the lock (the bound only moves down, so this stays true
+            // while we hold it).
+            if from_finger && ikey < leaf.low_bound() {
+                drop(lock);
+                continue;
+            }
             let perm = leaf.permutation();
             match search(leaf, perm, ikey, keylen) {
                 Search::Found { pos, slot } => {
@@ -180,6 +330,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                         self.split_insert(leaf, lock, pos, entry);
                     } else {
                         insert_into_free_slot(leaf, &lock, perm, pos, entry);
+                        if let Some(finger) = finger
+                            && cursor.depth() == 0
+                            && pos == perm.len()
+                        {
+                            // SAFETY: a layer-0 leaf of this tree, locked by us.
+                            unsafe { finger.set(self.address(), leaf) };
+                        }
                         drop(lock);
                     }
                     self.len.increment();

@@ -232,6 +232,42 @@ fn remove_last_key_in_leaf_vs_insert_into_it() {
     });
 }
 
+/// A writer's finger on the right leaf (its last append went there) while another thread
+/// empties and unlinks that leaf: the fingered insert into the leaf's old range must land in a
+/// live leaf (it locks the fingered leaf and sees it deleted, or gets there first and keeps
+/// the leaf alive), and the tree stays well formed.
+#[test]
+fn fingered_insert_vs_unlink_of_the_finger_leaf() {
+    use masstree_core::Fingered;
+    model(|| {
+        let tree = Arc::new(two_leaves_right_holding_one());
+        let pinned = Fingered::new(tree.pin());
+        // An append at the right leaf's end: the finger now names it.
+        tree.insert_fingered(&key(16), 16, &pinned);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || {
+                remove(&tree, &key(15));
+                remove(&tree, &key(16));
+            })
+        };
+        thread::yield_now();
+        tree.insert_fingered(&key(17), 17, &pinned);
+        drop(pinned);
+        t.join().unwrap();
+        assert_eq!(
+            get(&tree, &key(17)),
+            Some(17),
+            "the fingered insert was lost"
+        );
+        assert_eq!(get(&tree, &key(16)), None);
+        assert_eq!(get(&tree, &key(14)), Some(14));
+        let mut tree = Arc::try_unwrap(tree).unwrap_or_else(|_| panic!("threads joined"));
+        let stats = tree.check_invariants().expect("a well-formed tree");
+        assert_eq!(stats.keys, 16);
+    });
+}
+
 /// The same leaf emptied and unlinked vs a get of a key that stays (in the left leaf) and of
 /// the key being removed.
 #[test]

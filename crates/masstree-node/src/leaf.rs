@@ -195,6 +195,7 @@ impl Leaf {
 
     /// Stores `suffix` (or null) in slot `s` and returns the previous pointer, which the caller
     /// now owns (and retires through its reclaimer if readers may hold it).
+    #[inline]
     pub fn set_suffix(
         &self,
         lock: &NodeLock<'_>,
@@ -202,11 +203,22 @@ impl Leaf {
         suffix: *mut SuffixRaw,
     ) -> *mut SuffixRaw {
         debug_assert!(lock.guards(self.version()));
-        let mut table = self.suffixes.load(Ordering::Acquire);
+        let table = self.suffixes.load(Ordering::Acquire);
+        if table.is_null() && suffix.is_null() {
+            // A leaf of short keys: no table, nothing to store (every insert into one asks).
+            return core::ptr::null_mut();
+        }
+        self.swap_suffix(table, s, suffix)
+    }
+
+    /// [`Leaf::set_suffix`] past its fast path: allocates the table if need be.
+    fn swap_suffix(
+        &self,
+        mut table: *mut SuffixTable,
+        s: usize,
+        suffix: *mut SuffixRaw,
+    ) -> *mut SuffixRaw {
         if table.is_null() {
-            if suffix.is_null() {
-                return core::ptr::null_mut();
-            }
             let fresh: Box<SuffixTable> = Box::new(core::array::from_fn(|_| {
                 AtomicPtr::new(core::ptr::null_mut())
             }));

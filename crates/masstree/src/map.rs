@@ -324,7 +324,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         value: V,
         guard: &'g G,
     ) -> Option<S::Ref<'g>> {
-        self.write(key, guard, |_| Decision::Put(value)).old
+        key.with_encoded(|k| self.raw.insert(k, value, guard))
     }
 
     /// Removes `key`, returning its value (valid while `guard` lives).

@@ -9,7 +9,7 @@ use crate::range::{Keys, Range, Values};
 use crate::reclaim::Reclaimer;
 use crate::seek::Cursor;
 use core::ops::{Bound, ControlFlow, RangeBounds};
-use masstree_core::{Boxed, GuardOf, Reclaim, ReclaimOwned, SeizeReclaim};
+use masstree_core::{Boxed, Fingered, GuardOf, Reclaim, ReclaimOwned, SeizeReclaim};
 use masstree_key::codec::{Key, KeyPrefix, KeyRange, Query};
 
 /// A pinned view of a [`MassTree`], from [`MassTree::pin`]. References it returns live as long
@@ -38,7 +38,9 @@ pub struct MapRef<
     G: GuardOf<R> = <R as Reclaim>::Guard<'m>,
 > {
     map: &'m MassTree<K, V, R, S>,
-    guard: G,
+    /// The guard, with the leaf this handle's last append went to: rising keys inserted
+    /// through the handle skip the descent.
+    guard: Fingered<G>,
 }
 
 /// A [`MapRef`] holding an owned guard, from [`MassTree::pin_owned`]: `Send` and `Sync`
@@ -64,7 +66,10 @@ pub type OwnedMapRef<'m, K, V, R = SeizeReclaim, S = Boxed> =
 
 impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<'m, K, V, R, S, G> {
     pub(crate) fn new(map: &'m MassTree<K, V, R, S>, guard: G) -> Self {
-        Self { map, guard }
+        Self {
+            map,
+            guard: Fingered::new(guard),
+        }
     }
 
     /// The guard this handle holds (to pass to guard-taking methods).
@@ -78,7 +83,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(m.get(1), Some(&1));
     /// ```
     pub fn guard(&self) -> &G {
-        &self.guard
+        self.guard.guard()
     }
 
     /// The map this handle pins.
@@ -130,7 +135,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// ```
     #[inline]
     pub fn get(&self, key: impl Query<K>) -> Option<S::Ref<'_>> {
-        self.map.get(key, &self.guard)
+        self.map.get(key, self.guard.guard())
     }
 
     /// The stored key and its value (see [`MassTree::get_key_value`]).
@@ -142,7 +147,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().get_key_value("a"), Some(("a".to_string(), &1)));
     /// ```
     pub fn get_key_value(&self, key: impl Query<K>) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.get_key_value(key, &self.guard)
+        self.map.get_key_value(key, self.guard.guard())
     }
 
     /// The values of several keys, in order (see [`MassTree::get_many`]).
@@ -154,7 +159,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().get_many(&[3, 30]), [Some(&30), None]);
     /// ```
     pub fn get_many<Q: Query<K>>(&self, keys: &[Q]) -> Vec<Option<S::Ref<'_>>> {
-        self.map.get_many(keys, &self.guard)
+        self.map.get_many(keys, self.guard.guard())
     }
 
     /// Whether `key` is present (see [`MassTree::contains_key`]).
@@ -170,7 +175,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// ```
     #[inline]
     pub fn contains_key(&self, key: impl Query<K>) -> bool {
-        self.map.contains_key(key, &self.guard)
+        self.map.contains_key(key, self.guard.guard())
     }
 
     /// Stores `value`, returning the value it replaced (see [`MassTree::insert`]).
@@ -185,7 +190,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// ```
     #[inline]
     pub fn insert(&self, key: impl Query<K>, value: V) -> Option<S::Ref<'_>> {
-        self.map.insert(key, value, &self.guard)
+        key.with_encoded(|k| self.map.raw.insert_fingered(k, value, &self.guard))
     }
 
     /// Inserts only if absent (see [`MassTree::try_insert`]).
@@ -203,7 +208,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         key: impl Query<K>,
         value: V,
     ) -> Result<S::Ref<'_>, OccupiedError<'_, V, S>> {
-        self.map.try_insert(key, value, &self.guard)
+        self.map.try_insert(key, value, self.guard.guard())
     }
 
     /// Removes `key`, returning its value (see [`MassTree::remove`]).
@@ -218,7 +223,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// ```
     #[inline]
     pub fn remove(&self, key: impl Query<K>) -> Option<S::Ref<'_>> {
-        self.map.remove(key, &self.guard)
+        self.map.remove(key, self.guard.guard())
     }
 
     /// Removes `key`, returning it with its value (see [`MassTree::remove_entry`]).
@@ -230,7 +235,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().remove_entry("k"), Some(("k".to_string(), &1)));
     /// ```
     pub fn remove_entry(&self, key: impl Query<K>) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.remove_entry(key, &self.guard)
+        self.map.remove_entry(key, self.guard.guard())
     }
 
     /// Removes `key` if `predicate` accepts its value (see [`MassTree::remove_if`]).
@@ -248,7 +253,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         key: impl Query<K>,
         predicate: F,
     ) -> Option<S::Ref<'_>> {
-        self.map.remove_if(key, predicate, &self.guard)
+        self.map.remove_if(key, predicate, self.guard.guard())
     }
 
     /// The value of `key`, inserting `make()` first if absent (see
@@ -262,7 +267,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert!(m.get_or_insert_with("k", Vec::new).is_empty());
     /// ```
     pub fn get_or_insert_with<F: FnOnce() -> V>(&self, key: impl Query<K>, make: F) -> S::Ref<'_> {
-        self.map.get_or_insert_with(key, make, &self.guard)
+        self.map.get_or_insert_with(key, make, self.guard.guard())
     }
 
     /// Replaces a present key's value with `f(&old)` (see [`MassTree::update`]).
@@ -274,7 +279,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().update("n", |n| n * 10), Some(&10));
     /// ```
     pub fn update<F: FnOnce(&V) -> V>(&self, key: impl Query<K>, f: F) -> Option<S::Ref<'_>> {
-        self.map.update(key, f, &self.guard)
+        self.map.update(key, f, self.guard.guard())
     }
 
     /// Updates the value with `f`, or inserts `default` (see [`MassTree::update_or_insert`]).
@@ -293,7 +298,8 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         f: F,
         default: V,
     ) -> S::Ref<'_> {
-        self.map.update_or_insert(key, f, default, &self.guard)
+        self.map
+            .update_or_insert(key, f, default, self.guard.guard())
     }
 
     /// Updates the value with `f`, or inserts `make()` (see
@@ -313,7 +319,8 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         F: FnOnce(&V) -> V,
         D: FnOnce() -> V,
     {
-        self.map.update_or_insert_with(key, f, make, &self.guard)
+        self.map
+            .update_or_insert_with(key, f, make, self.guard.guard())
     }
 
     /// Reads the value and decides atomically what to do (see [`MassTree::compute`]).
@@ -334,7 +341,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     where
         F: FnOnce(Option<&V>) -> Operation<V, T>,
     {
-        self.map.compute(key, f, &self.guard)
+        self.map.compute(key, f, self.guard.guard())
     }
 
     /// Stores `new` only if the current value is `current` (see
@@ -357,7 +364,8 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     where
         V: PartialEq,
     {
-        self.map.compare_exchange(key, current, new, &self.guard)
+        self.map
+            .compare_exchange(key, current, new, self.guard.guard())
     }
 
     /// The entries of `range` in key order (see [`MassTree::range`]).
@@ -371,7 +379,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(m.range(7..).count(), 3);
     /// ```
     pub fn range<B: KeyRange<K>>(&self, range: B) -> Range<'_, K, V, S> {
-        self.map.range(range, &self.guard)
+        self.map.range(range, self.guard.guard())
     }
 
     /// The entries of a tuple-keyed map whose first element lies in `range` (see
@@ -391,7 +399,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         P: ?Sized + KeyPrefix<K>,
         B: RangeBounds<P>,
     {
-        self.map.prefix_range(range, &self.guard)
+        self.map.prefix_range(range, self.guard.guard())
     }
 
     /// Calls `f` with each entry of `range`, reusing one key buffer (see [`MassTree::scan`]).
@@ -413,7 +421,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         B: KeyRange<K>,
         F: FnMut(&K::Owned, &V) -> ControlFlow<T>,
     {
-        self.map.scan(range, f, &self.guard)
+        self.map.scan(range, f, self.guard.guard())
     }
 
     /// [`MapRef::scan`] in descending key order (see [`MassTree::scan_rev`]).
@@ -431,7 +439,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         B: KeyRange<K>,
         F: FnMut(&K::Owned, &V) -> ControlFlow<T>,
     {
-        self.map.scan_rev(range, f, &self.guard)
+        self.map.scan_rev(range, f, self.guard.guard())
     }
 
     /// The first entry at or above `bound` (see [`MassTree::lower_bound`]).
@@ -447,7 +455,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         &self,
         bound: Bound<&Q>,
     ) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.lower_bound(bound, &self.guard)
+        self.map.lower_bound(bound, self.guard.guard())
     }
 
     /// The last entry at or below `bound` (see [`MassTree::upper_bound`]).
@@ -463,7 +471,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         &self,
         bound: Bound<&Q>,
     ) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.upper_bound(bound, &self.guard)
+        self.map.upper_bound(bound, self.guard.guard())
     }
 
     /// A cursor in the gap before the first key at or above `bound` (see
@@ -481,7 +489,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(c.next(), None);
     /// ```
     pub fn cursor<Q: ?Sized + Query<K>>(&self, bound: Bound<&Q>) -> Cursor<'_, K, V, R, S, G> {
-        self.map.cursor(bound, &self.guard)
+        self.map.cursor(bound, self.guard.guard())
     }
 
     /// Removes and yields the entries of `range` that `pred` accepts (see
@@ -501,7 +509,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
         B: KeyRange<K>,
         F: FnMut(&K::Owned, &V) -> bool,
     {
-        self.map.extract_if(range, pred, &self.guard)
+        self.map.extract_if(range, pred, self.guard.guard())
     }
 
     /// Keeps only the entries `keep` accepts (see [`MassTree::retain`]). The values removed are
@@ -560,7 +568,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// }
     /// ```
     pub fn iter(&self) -> Range<'_, K, V, S> {
-        self.map.iter(&self.guard)
+        self.map.iter(self.guard.guard())
     }
 
     /// The keys in order (see [`MassTree::keys`]).
@@ -572,7 +580,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().keys().collect::<Vec<_>>(), ["a", "b"]);
     /// ```
     pub fn keys(&self) -> Keys<'_, K, V, S> {
-        self.map.keys(&self.guard)
+        self.map.keys(self.guard.guard())
     }
 
     /// The values in key order (see [`MassTree::values`]).
@@ -584,7 +592,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().values().copied().collect::<Vec<_>>(), [1, 2]);
     /// ```
     pub fn values(&self) -> Values<'_, K, V, S> {
-        self.map.values(&self.guard)
+        self.map.values(self.guard.guard())
     }
 
     /// The keys that start with `prefix` (see [`MassTree::prefix`]).
@@ -596,7 +604,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().prefix("a").count(), 2);
     /// ```
     pub fn prefix(&self, prefix: impl Query<K>) -> Range<'_, K, V, S> {
-        self.map.prefix(prefix, &self.guard)
+        self.map.prefix(prefix, self.guard.guard())
     }
 
     /// The smallest key and its value (see [`MassTree::first`]).
@@ -608,7 +616,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().first(), Some((1, &10)));
     /// ```
     pub fn first(&self) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.first(&self.guard)
+        self.map.first(self.guard.guard())
     }
 
     /// The largest key and its value (see [`MassTree::last`]).
@@ -620,7 +628,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().last(), Some((3, &30)));
     /// ```
     pub fn last(&self) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.last(&self.guard)
+        self.map.last(self.guard.guard())
     }
 
     /// Removes and returns the smallest key (see [`MassTree::pop_first`]).
@@ -634,7 +642,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(m.len(), 1);
     /// ```
     pub fn pop_first(&self) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.pop_first(&self.guard)
+        self.map.pop_first(self.guard.guard())
     }
 
     /// Removes and returns the largest key (see [`MassTree::pop_last`]).
@@ -646,7 +654,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.pin().pop_last(), Some((3, &30)));
     /// ```
     pub fn pop_last(&self) -> Option<(K::Owned, S::Ref<'_>)> {
-        self.map.pop_last(&self.guard)
+        self.map.pop_last(self.guard.guard())
     }
 
     /// The number of keys (see [`MassTree::len`]).
@@ -685,7 +693,7 @@ impl<'m, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> MapRef<
     /// assert_eq!(map.len(), 100);
     /// ```
     pub fn extend_sorted<Q: Query<K>, I: IntoIterator<Item = (Q, V)>>(&self, entries: I) {
-        self.map.extend_sorted(entries, &self.guard);
+        self.map.extend_sorted(entries, self.guard.guard());
     }
 
     /// Inserts every pair (later pairs overwrite earlier ones with the same key).
