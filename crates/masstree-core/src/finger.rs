@@ -1,4 +1,4 @@
-//! A writer's finger: the layer-0 leaf its last append went to, so that a run of rising keys
+//! A writer's finger: the layer-0 leaf its last insert went to, so that a run of rising keys
 //! (log indexes, timestamps, bulk loads in key order) skips the descent.
 //!
 //! The finger is a hint with cached bounds. Nothing read from it is trusted: a write that
@@ -9,14 +9,26 @@
 //! the finger was set; a key outside it descends as usual and never touches the leaf, so
 //! random writes pay two compares, not a cache miss.
 //!
-//! Its fields are relaxed atomics (plain moves on x86) so a finger can sit in a handle shared
-//! by threads: a torn finger (leaf from one write, bounds from another) is still only a hint.
+//! Its fields are atomics (plain moves on x86) so a finger can sit in a handle shared by
+//! threads: a torn finger (leaf from one write, bounds from another) is still only a hint. The
+//! leaf pointer is published with release and read with acquire, so a leaf another thread
+//! built is seen built. A write from the finger moves right over at most one split
+//! ([`FINGER_STEPS`]); further away, it forgets the finger and descends, so a stale finger (a
+//! handle that only updates, or whose leaf other threads have split many times) costs one
+//! lock, never a walk along the leaf chain.
+
+/// Right siblings a write from the finger may move to before it descends instead: one is the
+/// split that made the key's leaf after the finger was set.
+pub(crate) const FINGER_STEPS: usize = 1;
 
 use masstree_alloc::ReclaimGuard;
 use masstree_node::Leaf;
-use masstree_node::sync::{AtomicPtr, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use masstree_node::sync::{
+    AtomicPtr, AtomicU64, AtomicUsize,
+    Ordering::{Acquire, Relaxed, Release},
+};
 
-/// The leaf of a writer's last append in layer 0, with that leaf's range then and the tree
+/// The leaf of a writer's last insert in layer 0, with that leaf's range then and the tree
 /// it belongs to.
 #[derive(Debug)]
 pub(crate) struct Finger {
@@ -58,14 +70,16 @@ impl Finger {
         {
             return None;
         }
-        let leaf = self.leaf.load(Relaxed);
+        // Acquire: pairs with `set`'s release store, so the leaf's construction by another
+        // thread sharing the finger (an owned handle) happens before we lock it.
+        let leaf = self.leaf.load(Acquire);
         // SAFETY: non-null finger leaves are allocated (caller); they are only read through
         // atomics and locked, never trusted without the checks the write makes under the lock.
         (!leaf.is_null()).then(|| unsafe { &*leaf })
     }
 
-    /// Points the finger at `leaf`, which the caller has locked and just appended to, unless it
-    /// points there already.
+    /// Points the finger at `leaf`, which the caller has locked and just inserted into, unless
+    /// it points there already.
     ///
     /// # Safety
     ///
@@ -73,9 +87,8 @@ impl Finger {
     /// lock.
     #[inline]
     pub(crate) unsafe fn set(&self, tree: usize, leaf: &Leaf) {
-        if core::ptr::eq(self.leaf.load(Relaxed), leaf) && self.tree.load(Relaxed) == tree {
-            return;
-        }
+        // Always all fields, even for the same leaf: its cached range tightens after a split,
+        // and a finger torn by two threads sharing it heals with the next insert.
         let next = leaf.next();
         let high = if next.is_null() {
             u64::MAX
@@ -85,14 +98,21 @@ impl Finger {
         };
         self.low.store(leaf.low_bound(), Relaxed);
         self.high.store(high, Relaxed);
-        self.leaf
-            .store(core::ptr::from_ref(leaf).cast_mut(), Relaxed);
         self.tree.store(tree, Relaxed);
+        self.leaf
+            .store(core::ptr::from_ref(leaf).cast_mut(), Release);
+    }
+
+    /// Empties the cached range, so the finger is not tried again until the next insert sets
+    /// it (after a write from the finger found the key's leaf too far away).
+    #[inline]
+    pub(crate) fn forget(&self) {
+        self.high.store(0, Relaxed);
     }
 }
 
-/// A guard with a writer's finger beside it: writes through [`RawTree::write_fingered`] that
-/// append rising keys start from the leaf of the previous append instead of descending.
+/// A guard with a writer's finger beside it: writes through [`RawTree::write_fingered`] of
+/// rising keys start from the leaf of the previous insert instead of descending.
 /// The finger is only valid while the guard it was taken under stays pinned, so the guard is
 /// reachable only by shared reference, and [`Fingered::refresh`] forgets the finger before it
 /// refreshes the guard.

@@ -1,6 +1,6 @@
 //! Writes: insert, replace and remove of one key, decided under the leaf lock.
 
-use crate::finger::{Finger, Fingered};
+use crate::finger::{FINGER_STEPS, Finger, Fingered};
 use crate::free::FreeSuffix;
 use crate::layer::build_layer;
 use crate::reach::reach_leaf;
@@ -53,7 +53,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
 
     /// [`RawTree::write`] under a [`Fingered`] guard: starts from the finger's leaf instead of
     /// descending layer 0 when the finger's cached range holds the key's first slice, and
-    /// points the finger at the leaf when the write appends a key at a leaf's end. Rising keys
+    /// points the finger at the leaf each layer-0 insert goes to. Rising keys
     /// written one after another skip the descent.
     ///
     /// ```
@@ -215,17 +215,22 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                     }
                 },
             };
-            // SAFETY: as above.
-            let Some((leaf, lock)) = (unsafe { lock_leaf(leaf, ikey) }) else {
+            let locked = if from_finger {
+                // SAFETY: as above.
+                let locked = unsafe { lock_leaf_near(leaf, ikey, FINGER_STEPS) };
+                if locked.is_none()
+                    && let Some(finger) = finger
+                {
+                    finger.forget();
+                }
+                locked
+            } else {
+                // SAFETY: as above.
+                unsafe { lock_leaf(leaf, ikey) }
+            };
+            let Some((leaf, lock)) = locked else {
                 continue;
             };
-            // A leaf reached by descent holds the slice at or above its low bound; one from the
-            // finger is checked, under the lock (the bound only moves down, so this stays true
-            // while we hold it).
-            if from_finger && ikey < leaf.low_bound() {
-                drop(lock);
-                continue;
-            }
             let perm = leaf.permutation();
             match search(leaf, perm, ikey, keylen) {
                 Search::Found { pos, slot } => {
@@ -332,8 +337,11 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                         insert_into_free_slot(leaf, &lock, perm, pos, entry);
                         if let Some(finger) = finger
                             && cursor.depth() == 0
-                            && pos == perm.len()
                         {
+                            // Every layer-0 insert points the finger at its leaf, appends or
+                            // not: two writers appending to neighbouring ranges insert in the
+                            // middle of the leaf where their ranges meet. The next leaf's low
+                            // bound `set` reads was just read by `lock_leaf`: no new miss.
                             // SAFETY: a layer-0 leaf of this tree, locked by us.
                             unsafe { finger.set(self.address(), leaf) };
                         }
@@ -425,6 +433,38 @@ pub(crate) fn insert_into_free_slot(
     leaf.set_slot(lock, slot, entry.ikey, entry.keylen, entry.value);
     p.insert_from_back(pos);
     leaf.set_permutation(lock, p);
+}
+
+/// [`lock_leaf`] from a leaf that is only a hint (a writer's finger): also checks, under the
+/// lock, that `ikey` is at or above the leaf's low bound (a descent establishes that; the bound
+/// only moves down, so it stays true while the lock is held), and moves right at most `steps`
+/// times. `None` if the leaf is deleted, below `ikey`'s range, or too far left: the caller
+/// descends.
+///
+/// # Safety
+///
+/// `leaf` must be live and the caller pinned for `'g`.
+pub(crate) unsafe fn lock_leaf_near<'g>(
+    mut leaf: &'g Leaf,
+    ikey: u64,
+    mut steps: usize,
+) -> Option<(&'g Leaf, NodeLock<'g>)> {
+    loop {
+        let lock = leaf.version().lock();
+        if lock.current().is_deleted() || ikey < leaf.low_bound() {
+            return None;
+        }
+        let next = leaf.next();
+        // SAFETY: sibling pointers name live leaves while we are pinned.
+        if !next.is_null() && ikey >= unsafe { (*next).low_bound() } {
+            drop(lock);
+            steps = steps.checked_sub(1)?;
+            // SAFETY: as above.
+            leaf = unsafe { &*next };
+            continue;
+        }
+        return Some((leaf, lock));
+    }
 }
 
 /// Locks the leaf whose range holds `ikey`, starting at `leaf` and moving right past splits that

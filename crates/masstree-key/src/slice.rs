@@ -38,10 +38,42 @@ pub const KEYLEN_SUFFIX: u8 = 9;
 #[must_use]
 #[inline]
 pub fn ikey_of(bytes: &[u8]) -> u64 {
-    let n = bytes.len().min(SLICE_LEN);
-    let mut word = [0u8; SLICE_LEN];
-    word[..n].copy_from_slice(&bytes[..n]);
-    u64::from_be_bytes(word)
+    // Fixed-size reads only: a copy of a variable length (`word[..n]`) compiles to a call to
+    // `memcpy`, which was a fifth of an 8-byte lookup's time.
+    if let Some(first) = bytes.first_chunk::<SLICE_LEN>() {
+        return u64::from_be_bytes(*first);
+    }
+    short_ikey(bytes)
+}
+
+/// [`ikey_of`] of fewer than 8 bytes: two overlapping fixed-size reads (of 4 bytes, or of 1
+/// and 2), placed at the top of the word.
+#[inline]
+fn short_ikey(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let value = if n >= 4 {
+        // `n` is 4..=7: the first four bytes and the last four (overlapping) cover them.
+        let head = u64::from(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]));
+        let tail = u64::from(u32::from_be_bytes([
+            bytes[n - 4],
+            bytes[n - 3],
+            bytes[n - 2],
+            bytes[n - 1],
+        ]));
+        (head << ((n - 4) * 8)) | tail
+    } else if n > 0 {
+        // `n` is 1..=3: the first byte, the middle one and the last one cover them.
+        let (a, b, c) = (
+            u64::from(bytes[0]),
+            u64::from(bytes[n / 2]),
+            u64::from(bytes[n - 1]),
+        );
+        (a << ((n - 1) * 8)) | (b << ((n - 1 - n / 2) * 8)) | c
+    } else {
+        return 0;
+    };
+    // `value` holds the `n` bytes big-endian in its low `n * 8` bits: move them to the top.
+    value << ((SLICE_LEN - n) * 8)
 }
 
 /// The keylen class of `remaining_len` bytes left in a key at some layer:
@@ -62,5 +94,30 @@ pub fn keylen_class(remaining_len: usize) -> u8 {
     match u8::try_from(remaining_len) {
         Ok(n) if usize::from(n) <= SLICE_LEN => n,
         _ => KEYLEN_SUFFIX,
+    }
+}
+
+#[cfg(test)]
+mod ikey_tests {
+    use super::*;
+
+    /// Every length the short path and the fast path take, against the padded word, with
+    /// distinct bytes so that a byte in the wrong place shows.
+    #[test]
+    fn ikey_of_every_length_is_the_padded_big_endian_word() {
+        for len in 0..=12usize {
+            for base in [0x01u8, 0x80, 0xF0] {
+                let bytes: Vec<u8> = (0..len).map(|i| base.wrapping_add(i as u8 * 17)).collect();
+                let mut word = [0u8; SLICE_LEN];
+                for (dst, src) in word.iter_mut().zip(&bytes) {
+                    *dst = *src;
+                }
+                assert_eq!(
+                    ikey_of(&bytes),
+                    u64::from_be_bytes(word),
+                    "{len} bytes from {base:#x}"
+                );
+            }
+        }
     }
 }

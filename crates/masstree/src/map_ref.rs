@@ -38,7 +38,7 @@ pub struct MapRef<
     G: GuardOf<R> = <R as Reclaim>::Guard<'m>,
 > {
     map: &'m MassTree<K, V, R, S>,
-    /// The guard, with the leaf this handle's last append went to: rising keys inserted
+    /// The guard, with the leaf this handle's last insert went to: rising keys inserted
     /// through the handle skip the descent.
     guard: Fingered<G>,
 }

@@ -145,3 +145,60 @@ fn concurrent_rising_inserts_with_unlinks() {
     let mut map = Arc::into_inner(map).expect("threads joined");
     map.check_invariants().expect("valid tree");
 }
+
+/// A finger left far behind (other handles split its leaf many times since): the next insert
+/// through the handle must not walk the leaf chain to the key, nor land in a leaf that does
+/// not own it; it descends, and the handle keeps working (updates included, which never move
+/// the finger).
+#[test]
+fn finger_far_behind_the_key_descends() {
+    let n: u64 = if cfg!(miri) { 300 } else { 20_000 };
+    let mut map: MassTree<[u8], u64> = MassTree::new();
+    {
+        let stale = map.pin();
+        stale.insert(key(0), 0);
+        let other = map.pin();
+        for i in 1..n {
+            other.insert(key(i), i);
+        }
+        for round in 0..3 {
+            stale.insert(key(n - 1), round);
+            stale.insert(key(n / 2), round);
+            stale.insert(key(n + round), round);
+        }
+        assert_eq!(other.get(key(n - 1)), Some(&2));
+        assert_eq!(other.get(key(n / 2)), Some(&2));
+        assert_eq!(map.len() as u64, n + 3);
+    }
+    map.check_invariants().expect("valid tree");
+}
+
+/// One owned handle shared by two threads inserting rising keys in ranges of their own: the
+/// finger they share is torn and overwritten all the time, and is only ever a hint.
+#[test]
+fn shared_owned_handle_rising_inserts() {
+    let per: u64 = if cfg!(miri) { 80 } else { 20_000 };
+    let mut map: MassTree<[u8], u64> = MassTree::new();
+    {
+        let shared = map.pin_owned();
+        thread::scope(|s| {
+            for t in 0..2u64 {
+                let shared = &shared;
+                s.spawn(move || {
+                    for i in 0..per {
+                        let k = t * 1_000_000 + i;
+                        shared.insert(key(k), k);
+                    }
+                });
+            }
+        });
+        for t in 0..2u64 {
+            for i in 0..per {
+                let k = t * 1_000_000 + i;
+                assert_eq!(shared.get(key(k)), Some(&k), "key {k}");
+            }
+        }
+    }
+    assert_eq!(map.len() as u64, 2 * per);
+    map.check_invariants().expect("valid tree");
+}
