@@ -61,6 +61,8 @@ impl Frame {
     }
 
     /// Makes this frame what [`Frame::new`] builds, in place (its snapshot's storage reused).
+    /// The snapshot's leaf, sibling and bound fields keep stale values: they are read only
+    /// while `located`, and `fill` overwrites them first.
     pub(super) fn reset(
         &mut self,
         root: *mut NodeHeader,
