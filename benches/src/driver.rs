@@ -78,26 +78,41 @@ pub fn steady_for<C: Contender>(
     traces: &[Vec<u32>],
     duration: Duration,
 ) -> (u64, Duration) {
+    let (ops, elapsed) = run_for(traces, duration, |trace, stop| {
+        let mut at = 0;
+        let mut ops = 0u64;
+        while !stop.load(Ordering::Relaxed) {
+            let session = map.session();
+            for _ in 0..BATCH {
+                apply(map, &session, keys, trace[at], at);
+                at = if at + 1 == trace.len() { 0 } else { at + 1 };
+            }
+            ops += BATCH as u64;
+        }
+        ops
+    });
+    (ops.into_iter().sum(), elapsed)
+}
+
+/// Runs `work` on one thread per trace, all released together, until `duration` has passed:
+/// `work` gets its trace and the stop flag, which it polls between batches. Returns each
+/// thread's result, in trace order, and the time from the common start to the last thread's
+/// end.
+pub fn run_for<T: Send>(
+    traces: &[Vec<u32>],
+    duration: Duration,
+    work: impl Fn(&[u32], &AtomicBool) -> T + Sync,
+) -> (Vec<T>, Duration) {
     let stop = AtomicBool::new(false);
     let start = Barrier::new(traces.len() + 1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = traces
             .iter()
             .map(|trace| {
-                let (stop, start) = (&stop, &start);
+                let (stop, start, work) = (&stop, &start, &work);
                 scope.spawn(move || {
-                    let mut at = 0;
-                    let mut ops = 0u64;
                     start.wait();
-                    while !stop.load(Ordering::Relaxed) {
-                        let session = map.session();
-                        for _ in 0..BATCH {
-                            apply(map, &session, keys, trace[at], at);
-                            at = if at + 1 == trace.len() { 0 } else { at + 1 };
-                        }
-                        ops += BATCH as u64;
-                    }
-                    ops
+                    work(trace, stop)
                 })
             })
             .collect();
@@ -105,11 +120,11 @@ pub fn steady_for<C: Contender>(
         let began = Instant::now();
         std::thread::sleep(duration);
         stop.store(true, Ordering::Relaxed);
-        let ops = workers
+        let results = workers
             .into_iter()
             .map(|w| w.join().expect("worker panicked"))
-            .sum();
-        (ops, began.elapsed())
+            .collect();
+        (results, began.elapsed())
     })
 }
 

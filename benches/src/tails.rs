@@ -8,12 +8,11 @@
 //! the other 63 operations run untimed, so the map runs at nearly its full throughput.
 
 use std::hint::black_box;
-use std::sync::Barrier;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::contenders::{Contender, Lineup, Visitor, for_each};
-use crate::driver::{BATCH, apply, preload};
+use crate::driver::{BATCH, apply, preload, run_for};
 use crate::keys::KeySet;
 use crate::workloads::{Op, Shape, Workload, decode};
 
@@ -99,48 +98,34 @@ pub fn sample<C: Contender>(
     traces: &[Vec<u32>],
     duration: Duration,
 ) -> Vec<Vec<u32>> {
-    let stop = AtomicBool::new(false);
-    let start = Barrier::new(traces.len() + 1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = traces
-            .iter()
-            .map(|trace| {
-                let (stop, start) = (&stop, &start);
-                scope.spawn(move || {
-                    let mut samples: Vec<Vec<u32>> = vec![Vec::new(); 7];
-                    let mut at = 0;
-                    start.wait();
-                    while !stop.load(Ordering::Relaxed) {
-                        let session = map.session();
-                        for _ in 0..BATCH {
-                            let entry = trace[at];
-                            if at % SAMPLE_EVERY == 0 {
-                                let began = Instant::now();
-                                apply(map, &session, keys, entry, at);
-                                let ns = began.elapsed().as_nanos();
-                                let op = decode(entry).0 as usize;
-                                samples[op].push(u32::try_from(ns).unwrap_or(u32::MAX));
-                            } else {
-                                apply(map, &session, keys, entry, at);
-                            }
-                            at = if at + 1 == trace.len() { 0 } else { at + 1 };
-                        }
-                    }
-                    samples
-                })
-            })
-            .collect();
-        start.wait();
-        std::thread::sleep(duration);
-        stop.store(true, Ordering::Relaxed);
-        let mut all: Vec<Vec<u32>> = vec![Vec::new(); 7];
-        for w in workers {
-            for (op, ns) in w.join().expect("worker panicked").into_iter().enumerate() {
-                all[op].extend(ns);
+    let (per_thread, _) = run_for(traces, duration, |trace, stop| {
+        let mut samples: Vec<Vec<u32>> = vec![Vec::new(); 7];
+        let mut at = 0;
+        while !stop.load(Ordering::Relaxed) {
+            let session = map.session();
+            for _ in 0..BATCH {
+                let entry = trace[at];
+                if at % SAMPLE_EVERY == 0 {
+                    let began = Instant::now();
+                    apply(map, &session, keys, entry, at);
+                    let ns = began.elapsed().as_nanos();
+                    let op = decode(entry).0 as usize;
+                    samples[op].push(u32::try_from(ns).unwrap_or(u32::MAX));
+                } else {
+                    apply(map, &session, keys, entry, at);
+                }
+                at = if at + 1 == trace.len() { 0 } else { at + 1 };
             }
         }
-        all
-    })
+        samples
+    });
+    let mut all: Vec<Vec<u32>> = vec![Vec::new(); 7];
+    for samples in per_thread {
+        for (op, ns) in samples.into_iter().enumerate() {
+            all[op].extend(ns);
+        }
+    }
+    all
 }
 
 /// The median time between two back-to-back `Instant` reads, in nanoseconds: what timing adds

@@ -69,11 +69,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                     // A key that goes on past this slice is compared with a suffix, reached
                     // through the leaf's suffix table: start that miss now, while the slot is
                     // searched (a hint only; the table's two lines).
-                    let table = leaf.suffix_table_addr();
-                    if !table.is_null() {
-                        crate::prefetch::prefetch_line(table);
-                        crate::prefetch::prefetch_line(table.wrapping_add(64));
-                    }
+                    crate::prefetch::prefetch_suffix_table(leaf);
                 }
                 // (class, value, suffix) of the matching slot, read before validation.
                 let slot = match search(leaf, leaf.permutation(), ikey, keylen) {

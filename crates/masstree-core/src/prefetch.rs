@@ -35,3 +35,14 @@ pub(crate) fn prefetch_line<T>(ptr: *const T) {
     #[cfg(not(all(target_arch = "x86_64", not(miri))))]
     let _ = ptr;
 }
+
+/// Asks the CPU to start loading `leaf`'s suffix table (a separate allocation, one miss more
+/// on the way to any suffix of the leaf), if it has one: its first two lines.
+#[inline(always)]
+pub(crate) fn prefetch_suffix_table(leaf: &Leaf) {
+    let table = leaf.suffix_table_addr();
+    if !table.is_null() {
+        prefetch_line(table);
+        prefetch_line(table.wrapping_add(64));
+    }
+}

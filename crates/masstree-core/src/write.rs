@@ -444,27 +444,14 @@ pub(crate) fn insert_into_free_slot(
 /// # Safety
 ///
 /// `leaf` must be live and the caller pinned for `'g`.
+#[inline]
 pub(crate) unsafe fn lock_leaf_near<'g>(
-    mut leaf: &'g Leaf,
+    leaf: &'g Leaf,
     ikey: u64,
-    mut steps: usize,
+    steps: usize,
 ) -> Option<(&'g Leaf, NodeLock<'g>)> {
-    loop {
-        let lock = leaf.version().lock();
-        if lock.current().is_deleted() || ikey < leaf.low_bound() {
-            return None;
-        }
-        let next = leaf.next();
-        // SAFETY: sibling pointers name live leaves while we are pinned.
-        if !next.is_null() && ikey >= unsafe { (*next).low_bound() } {
-            drop(lock);
-            steps = steps.checked_sub(1)?;
-            // SAFETY: as above.
-            leaf = unsafe { &*next };
-            continue;
-        }
-        return Some((leaf, lock));
-    }
+    // SAFETY: the caller's promise.
+    unsafe { lock_leaf_walk(leaf, ikey, steps, true) }
 }
 
 /// Locks the leaf whose range holds `ikey`, starting at `leaf` and moving right past splits that
@@ -473,19 +460,35 @@ pub(crate) unsafe fn lock_leaf_near<'g>(
 /// # Safety
 ///
 /// `leaf` must be live and the caller pinned for `'g`.
-pub(crate) unsafe fn lock_leaf<'g>(
+#[inline]
+pub(crate) unsafe fn lock_leaf<'g>(leaf: &'g Leaf, ikey: u64) -> Option<(&'g Leaf, NodeLock<'g>)> {
+    // SAFETY: the caller's promise.
+    unsafe { lock_leaf_walk(leaf, ikey, usize::MAX, false) }
+}
+
+/// The walk behind [`lock_leaf`] and [`lock_leaf_near`]: lock, give up on a deleted leaf (or,
+/// with `check_low`, on one whose range starts above `ikey`), move right while `ikey` is at or
+/// past the next leaf's low bound, at most `steps` times.
+///
+/// # Safety
+///
+/// `leaf` must be live and the caller pinned for `'g`.
+unsafe fn lock_leaf_walk<'g>(
     mut leaf: &'g Leaf,
     ikey: u64,
+    mut steps: usize,
+    check_low: bool,
 ) -> Option<(&'g Leaf, NodeLock<'g>)> {
     loop {
         let lock = leaf.version().lock();
-        if lock.current().is_deleted() {
+        if lock.current().is_deleted() || (check_low && ikey < leaf.low_bound()) {
             return None;
         }
         let next = leaf.next();
         // SAFETY: sibling pointers name live leaves while we are pinned.
         if !next.is_null() && ikey >= unsafe { (*next).low_bound() } {
             drop(lock);
+            steps = steps.checked_sub(1)?;
             // SAFETY: as above.
             leaf = unsafe { &*next };
             continue;

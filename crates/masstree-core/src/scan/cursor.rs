@@ -258,16 +258,10 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     fn peek_plain(&self) -> Option<(usize, Entry)> {
         let depth = self.frames.len().checked_sub(1)?;
         let frame = self.frames.last()?;
-        let len = frame.snapshot.entries.len();
-        if !frame.located || frame.checking || frame.index >= len {
+        if frame.checking {
             return None;
         }
-        let i = if D::FORWARD {
-            frame.index
-        } else {
-            len - 1 - frame.index
-        };
-        let entry = frame.snapshot.entries[i];
+        let entry = frame.upcoming::<D>()?;
         let ends_here =
             entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix.is_null());
         ends_here.then_some((depth, entry))

@@ -82,8 +82,9 @@ impl Frame {
         self.seek = None;
     }
 
-    /// The snapshot's next entry in scan order, not yet taken, if any (for prefetching).
-    #[inline]
+    /// The snapshot's next entry in scan order, not yet taken, if the frame holds a snapshot
+    /// and it has one.
+    #[inline(always)]
     pub(super) fn upcoming<D: Direction>(&self) -> Option<Entry> {
         let len = self.snapshot.entries.len();
         if !self.located || self.index >= len {

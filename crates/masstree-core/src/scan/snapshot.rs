@@ -70,11 +70,7 @@ impl Snapshot {
             self.low_bound = leaf.low_bound();
             // The suffix table is one more allocation, read for the first suffix slot below:
             // request its lines before the slots are walked (a hint only).
-            let table = leaf.suffix_table_addr();
-            if !table.is_null() {
-                crate::prefetch::prefetch_line(table);
-                crate::prefetch::prefetch_line(table.wrapping_add(64));
-            }
+            crate::prefetch::prefetch_suffix_table(leaf);
             for slot in perm.iter() {
                 let keylen = leaf.keylen(slot);
                 let value = leaf.value(slot);
