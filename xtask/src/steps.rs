@@ -74,6 +74,9 @@ pub const MIRI_RUNS: &[(&str, &[&str])] = &[
     ("masstree", &["--test", "drop_and_panic"]),
     // ~25 s. Scans racing writers: optimistic scan restarts under splits, unlinks, layer churn.
     ("masstree", &["--test", "scan_concurrent"]),
+    // Short suffixes kept as words (the `SlotSuffix` union, its bytes borrowed in place) and
+    // long ones around the 8/9-byte boundary, through splits, layers, removal and slot reuse.
+    ("masstree", &["--test", "short_suffix"]),
     // ~25 s. The key crate's unit tests and its deterministic codec suites: encoding into and
     // decoding out of reused buffers, boundary lengths, tuple prefixes.
     (

@@ -20,7 +20,7 @@ use crate::value::ValueSlot;
 use core::marker::PhantomData;
 use masstree_alloc::Reclaim;
 use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, KeyCursor};
-use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Permutation, Suffix};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Permutation, SlotSuffix, Suffix};
 
 /// Where a present key's value lives.
 struct Slot<'t> {
@@ -94,9 +94,9 @@ impl<'t, V, S: ValueSlot<V>> IterMut<'t, V, S> {
             self.key
                 .set_slice(depth, leaf.ikey(slot), usize::from(class.min(8)));
             if class == KEYLEN_SUFFIX {
+                let suffix = leaf.suffix(slot);
                 // SAFETY: as in `locate_exclusive`: a live suffix-class slot holds its suffix.
-                self.key
-                    .push_bytes(unsafe { Suffix::bytes_of(leaf.suffix(slot)) });
+                self.key.push_bytes(unsafe { suffix.as_bytes() });
             }
             // SAFETY: as in `get_mut`: the iterator borrows the tree mutably for `'t`, so no
             // one else reads or writes the slot's word; the walk visits each slot once, so the
@@ -165,7 +165,9 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 // SAFETY: a live suffix-class slot holds its key's suffix, owned by the leaf
                 // and freed only after leaving it, which needs a writer (exclusive access: none
                 // runs).
-                let stored = unsafe { Suffix::bytes_of(leaf.suffix(slot)) };
+                let stored = leaf.suffix(slot);
+                // SAFETY: as above.
+                let stored = unsafe { stored.as_bytes() };
                 if stored != cursor.suffix() {
                     // Another key shares this slice; ours is absent.
                     return None;
@@ -254,7 +256,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         let mut perm = leaf.permutation();
         perm.remove(pos);
         leaf.set_permutation(&lock, perm);
-        let suffix = leaf.set_suffix(&lock, slot, core::ptr::null_mut());
+        let suffix = leaf.set_suffix(&lock, slot, SlotSuffix::NONE);
         if perm.is_empty() {
             this.collapse_empty(leaf, lock, key, depth, &guard);
         } else {

@@ -5,8 +5,17 @@ use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use masstree_alloc::{GuardOf, Reclaim};
-use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
-use masstree_node::{KEYLEN_LAYER, Leaf, Suffix};
+use masstree_key::{KEYLEN_SUFFIX, KeyCursor, ikey_of};
+use masstree_node::{KEYLEN_LAYER, Leaf, SHORT_SUFFIX_MAX, Suffix, SuffixRaw};
+
+/// The suffix half of a slot's comparison, read before validation.
+enum SuffixSeen {
+    /// The key's suffix is short, so only the slot's short suffix can equal it: whether it did.
+    Short(bool),
+    /// The key's suffix is long: the slot's long suffix (null if none), compared once the slot
+    /// is validated.
+    Long(*const SuffixRaw),
+}
 
 /// What a validated read of one leaf found.
 enum Lookup {
@@ -48,6 +57,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         loop {
             let ikey = cursor.ikey();
             let keylen = cursor.keylen();
+            // A suffix of at most a word is compared as one, with the slot's short suffix: no
+            // pointer to follow. (A key that goes on past its slice has at least one more byte.)
+            let short = (keylen == KEYLEN_SUFFIX && cursor.suffix().len() <= SHORT_SUFFIX_MAX)
+                .then(|| (ikey_of(cursor.suffix()), cursor.suffix().len() as u8));
             let hinted = hint.take().and_then(|h| {
                 // SAFETY: the caller's hint is a layer-0 leaf, live while we are pinned.
                 (ikey >= h.low_bound()).then(|| unsafe { advance(h, ikey) })?
@@ -66,10 +79,14 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             };
             let found = loop {
                 if keylen == KEYLEN_SUFFIX {
-                    // A key that goes on past this slice is compared with a suffix, reached
-                    // through the leaf's suffix table: start that miss now, while the slot is
-                    // searched (a hint only; the table's two lines).
-                    crate::prefetch::prefetch_suffix_table(leaf);
+                    // A key that goes on past this slice is compared with a suffix, in one of
+                    // the leaf's suffix tables (allocations of their own): start that miss now,
+                    // while the slot is searched (a hint only).
+                    if short.is_some() {
+                        crate::prefetch::prefetch_short_suffix_table(leaf);
+                    } else {
+                        crate::prefetch::prefetch_suffix_table(leaf);
+                    }
                 }
                 // (class, value, suffix) of the matching slot, read before validation.
                 let slot = match search(leaf, leaf.permutation(), ikey, keylen) {
@@ -83,12 +100,18 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                         if !S::INLINE || class == KEYLEN_LAYER {
                             crate::prefetch::prefetch_line(value);
                         }
-                        let suffix = if class == KEYLEN_SUFFIX {
-                            let suffix = leaf.suffix(slot);
-                            crate::prefetch::prefetch_line(suffix);
-                            suffix
-                        } else {
-                            core::ptr::null()
+                        let suffix = match short {
+                            _ if class != KEYLEN_SUFFIX => SuffixSeen::Short(false),
+                            Some(wanted) => SuffixSeen::Short(leaf.short_suffix(slot) == wanted),
+                            None => {
+                                let suffix = leaf.long_suffix(slot);
+                                if !suffix.is_null() {
+                                    // Only a real address: a prefetch of null costs a failed
+                                    // page walk (the slot may hold a short suffix instead).
+                                    crate::prefetch::prefetch_line(suffix);
+                                }
+                                SuffixSeen::Long(suffix)
+                            }
                         };
                         Some((class, value, suffix))
                     }
@@ -118,10 +141,15 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 } else if S::is_vacant(value) {
                     Lookup::Absent
                 } else if kind == KEYLEN_SUFFIX {
-                    // SAFETY: the suffix was published in the slot at the validated instant and
-                    // suffixes are freed only through the reclaimer; null means none.
-                    let matches =
-                        !suffix.is_null() && unsafe { Suffix::bytes_of(suffix) } == cursor.suffix();
+                    let matches = match suffix {
+                        SuffixSeen::Short(matched) => matched,
+                        SuffixSeen::Long(suffix) => {
+                            !suffix.is_null()
+                                // SAFETY: the suffix was published in the slot at the validated
+                                // instant and suffixes are freed only through the reclaimer.
+                                && unsafe { Suffix::bytes_of(suffix) } == cursor.suffix()
+                        }
+                    };
                     if matches {
                         Lookup::Value(value)
                     } else {

@@ -2,7 +2,7 @@
 //! pointer to a B+tree over their next slices.
 
 use masstree_key::{ikey_of, keylen_class};
-use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Permutation, Suffix};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Permutation, SlotSuffix};
 
 /// Builds the layer(s) holding two distinct key remainders `a` and `b` (the bytes after the
 /// shared slice, both non-empty) with their value pointers, and returns the top layer's root.
@@ -59,12 +59,12 @@ pub(crate) fn build_layer(
     node
 }
 
-/// A key remainder as a slot: slice, length class, value, suffix (owned, or null).
-fn entry(rest: &[u8], value: *mut ()) -> (u64, u8, *mut (), *mut masstree_node::SuffixRaw) {
+/// A key remainder as a slot: slice, length class, value, suffix (short, or long and owned).
+fn entry(rest: &[u8], value: *mut ()) -> (u64, u8, *mut (), SlotSuffix) {
     let suffix = if rest.len() > 8 {
-        Suffix::into_raw(Suffix::new(&rest[8..]))
+        SlotSuffix::owned(&rest[8..])
     } else {
-        core::ptr::null_mut()
+        SlotSuffix::NONE
     };
     (ikey_of(rest), keylen_class(rest.len()), value, suffix)
 }

@@ -37,10 +37,25 @@ pub(crate) fn prefetch_line<T>(ptr: *const T) {
 }
 
 /// Asks the CPU to start loading `leaf`'s suffix table (a separate allocation, one miss more
-/// on the way to any suffix of the leaf), if it has one: its first two lines.
+/// on the way to any long suffix of the leaf), if it has one: its first two lines.
 #[inline(always)]
 pub(crate) fn prefetch_suffix_table(leaf: &Leaf) {
-    let table = leaf.suffix_table_addr();
+    prefetch_table(leaf.suffix_table_addr());
+}
+
+/// [`prefetch_suffix_table`] for the short-suffix table (136 bytes: up to three lines, as the
+/// allocation need not start on one).
+#[inline(always)]
+pub(crate) fn prefetch_short_suffix_table(leaf: &Leaf) {
+    let table = leaf.short_suffix_table_addr();
+    prefetch_table(table);
+    if !table.is_null() {
+        prefetch_line(table.wrapping_add(128));
+    }
+}
+
+#[inline(always)]
+fn prefetch_table(table: *const u8) {
     if !table.is_null() {
         prefetch_line(table);
         prefetch_line(table.wrapping_add(64));

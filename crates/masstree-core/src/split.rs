@@ -13,7 +13,9 @@ use crate::value::ValueSlot;
 use crate::write::{NewEntry, insert_into_free_slot};
 use masstree_alloc::Reclaim;
 use masstree_node::sync::Ordering;
-use masstree_node::{INTERNODE_WIDTH, Internode, Leaf, NodeHeader, NodeLock, Permutation, WIDTH};
+use masstree_node::{
+    INTERNODE_WIDTH, Internode, Leaf, NodeHeader, NodeLock, Permutation, SlotSuffix, WIDTH,
+};
 
 impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// Inserts `entry` at position `pos` of the full, locked `leaf` by splitting it.
@@ -45,7 +47,8 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         for (slot, item) in order[mid..].iter().enumerate() {
             match *item {
                 Some(s) => {
-                    right_ref.set_suffix(&right_lock, slot, leaf.suffix(s).cast_mut());
+                    // A long suffix passes to the right leaf as is; a short one is copied.
+                    right_ref.set_suffix(&right_lock, slot, leaf.suffix(s));
                     right_ref.set_slot(
                         &right_lock,
                         slot,
@@ -66,7 +69,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         let staying = if pos < mid { mid - 1 } else { mid };
         // The moved slots' suffixes now belong to the right leaf.
         for s in order[mid..].iter().flatten() {
-            leaf.set_suffix(&lock, *s, core::ptr::null_mut());
+            leaf.set_suffix(&lock, *s, SlotSuffix::NONE);
         }
         let mut p = perm;
         p.truncate(staying);

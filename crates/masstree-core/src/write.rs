@@ -9,7 +9,7 @@ use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
-use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Permutation, Suffix};
+use masstree_node::{KEYLEN_LAYER, Leaf, NodeLock, Permutation, SlotSuffix};
 
 /// What a write does with the key, decided by the caller's closure from the current value.
 #[derive(Debug)]
@@ -242,8 +242,9 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                         continue;
                     }
                     if class == KEYLEN_SUFFIX {
-                        // SAFETY: a live suffix slot holds a suffix; we hold the lock.
-                        let stored = unsafe { Suffix::bytes_of(leaf.suffix(slot)) };
+                        let stored = leaf.suffix(slot);
+                        // SAFETY: a live suffix slot holds a suffix, which our lock keeps.
+                        let stored = unsafe { stored.as_bytes() };
                         if stored != cursor.suffix() {
                             // Another key shares this slice: ours is absent.
                             let Decision::Put(value) = decide(None) else {
@@ -258,11 +259,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                             lock.mark_insert();
                             leaf.set_keylen(&lock, slot, KEYLEN_LAYER);
                             leaf.set_value(&lock, slot, layer.cast());
-                            let old_suffix = leaf.set_suffix(&lock, slot, core::ptr::null_mut());
+                            let old_suffix = leaf.set_suffix(&lock, slot, SlotSuffix::NONE);
                             drop(lock);
-                            // SAFETY: the suffix left the slot above; readers that loaded it are
-                            // pinned, later readers cannot reach it.
-                            unsafe { guard.retire::<_, FreeSuffix>(old_suffix) };
+                            if !old_suffix.is_null() {
+                                // SAFETY: the long suffix left the slot above; readers that
+                                // loaded it are pinned, later readers cannot reach it.
+                                unsafe { guard.retire::<_, FreeSuffix>(old_suffix) };
+                            }
                             self.len.increment();
                             // SAFETY: `new` is in the tree and released only through the
                             // reclaimer, after `guard`.
@@ -301,7 +304,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                             let mut p = perm;
                             p.remove(pos);
                             leaf.set_permutation(&lock, p);
-                            let suffix = leaf.set_suffix(&lock, slot, core::ptr::null_mut());
+                            let suffix = leaf.set_suffix(&lock, slot, SlotSuffix::NONE);
                             if p.is_empty() {
                                 self.collapse_empty(leaf, lock, key, cursor.depth(), guard);
                             } else {
@@ -395,18 +398,19 @@ pub(crate) struct NewEntry {
     pub(crate) ikey: u64,
     pub(crate) keylen: u8,
     pub(crate) value: *mut (),
-    pub(crate) suffix: *mut masstree_node::SuffixRaw,
+    /// Short, or a long one this entry owns until a leaf takes it.
+    pub(crate) suffix: SlotSuffix,
 }
 
 impl NewEntry {
     /// The entry of the key at `cursor`'s layer, holding `value`; a key that goes on past the
-    /// slice gets its rest copied into a new suffix.
+    /// slice gets its rest as a short suffix, or copied into a new long one.
     pub(crate) fn new(cursor: &KeyCursor<'_>, value: *mut ()) -> Self {
         let keylen = cursor.keylen();
         let suffix = if keylen == KEYLEN_SUFFIX {
-            Suffix::into_raw(Suffix::new(cursor.suffix()))
+            SlotSuffix::owned(cursor.suffix())
         } else {
-            core::ptr::null_mut()
+            SlotSuffix::NONE
         };
         Self {
             ikey: cursor.ikey(),

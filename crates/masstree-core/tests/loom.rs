@@ -357,3 +357,81 @@ fn insert_into_reused_slot_vs_get_of_the_removed_key() {
         assert_eq!(get(&tree, &key(100)), Some(100));
     });
 }
+
+/// A key with slice `i` and a short suffix (kept as a word in the leaf's short-suffix table).
+fn short_key(i: u64, tail: &[u8]) -> Vec<u8> {
+    let mut k = key(i).to_vec();
+    k.extend_from_slice(tail);
+    k
+}
+
+/// A reused slot gets a key with the removed key's slice and another short suffix: a reader
+/// looking for the removed key must never match the new value through a stale suffix word,
+/// nor the new key through the old one.
+#[test]
+fn insert_into_reused_slot_with_a_short_suffix_vs_get_of_the_removed_key() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 1..=15 {
+            insert(&tree, &short_key(i, b"s"), i);
+        }
+        for i in 1..=15 {
+            remove(&tree, &short_key(i, b"s"));
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &short_key(1, b"t"), 100))
+        };
+        assert_eq!(
+            get(&tree, &short_key(1, b"s")),
+            None,
+            "a removed key came back"
+        );
+        let seen = get(&tree, &short_key(1, b"t"));
+        assert!(seen.is_none() || seen == Some(100));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &short_key(1, b"t")), Some(100));
+        assert_eq!(get(&tree, &short_key(1, b"s")), None);
+    });
+}
+
+/// A split moves keys with short suffixes into the new right leaf (copying their words) while
+/// a reader looks one up: it finds it, before or after the move. The new key goes first, so
+/// the leaf splits in the middle and keys 8..=15 move.
+#[test]
+fn split_moving_short_suffixes_vs_get() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 1..=15 {
+            insert(&tree, &short_key(i, b"s"), i);
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &short_key(0, b"s"), 100))
+        };
+        assert_eq!(get(&tree, &short_key(12, b"s")), Some(12));
+        assert_eq!(get(&tree, &short_key(3, b"s")), Some(3));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &short_key(0, b"s")), Some(100));
+        assert_eq!(get(&tree, &short_key(12, b"s")), Some(12));
+    });
+}
+
+/// The first key with a short suffix in a leaf allocates the leaf's short-suffix table while a
+/// reader looks the key up: a reader that sees the slot sees the table initialised.
+#[test]
+fn first_short_suffix_allocates_the_table_vs_get() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, &key(1), 1);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &short_key(2, b"s"), 2))
+        };
+        let seen = get(&tree, &short_key(2, b"s"));
+        assert!(seen.is_none() || seen == Some(2));
+        assert_eq!(get(&tree, &key(1)), Some(1));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &short_key(2, b"s")), Some(2));
+    });
+}

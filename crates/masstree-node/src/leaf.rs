@@ -2,6 +2,7 @@
 
 use crate::header::NodeHeader;
 use crate::permutation::{Permutation, WIDTH};
+use crate::slot_suffix::{ShortSuffixes, SlotSuffix};
 use crate::suffix::{Suffix, SuffixRaw};
 use crate::sync::{AtomicPtr, AtomicU8, AtomicU64, Ordering};
 use crate::version::{NodeLock, NodeVersion};
@@ -9,19 +10,22 @@ use crate::version::{NodeLock, NodeVersion};
 /// `keylen` of a slot whose value slot points to the root of a deeper layer.
 pub const KEYLEN_LAYER: u8 = 10;
 
-/// Per-slot suffix pointers, allocated the first time a leaf stores a key with a suffix.
+/// Per-slot suffix pointers, allocated the first time a leaf stores a key with a long suffix.
 type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
 
 /// A leaf: up to 15 keys of one layer, in slots ordered by a [`Permutation`].
 ///
 /// Slot `s` holds the key's slice (`ikey`), its length class (`keylen`: `0..=8` bytes in this
-/// slice, [`masstree_key::KEYLEN_SUFFIX`] when the key continues in a [`Suffix`], or
+/// slice, [`masstree_key::KEYLEN_SUFFIX`] when the key continues in a [`SlotSuffix`], or
 /// [`KEYLEN_LAYER`] when the value slot points to a deeper layer), and a type-erased value
 /// pointer the tree interprets. Only the slots listed by the permutation are live; a writer fills
 /// a free slot and then publishes it with one release store of the permutation.
 ///
-/// The leaf owns the suffixes it points to ([`Drop`] frees them); it does not own values or
-/// layers, which the tree frees.
+/// A key's bytes past the slice are a [`SlotSuffix`]: up to 8 of them sit in the leaf's
+/// short-suffix table (a word per slot), more in an out-of-line [`Suffix`] behind the leaf's
+/// suffix table. Each table is allocated the first time the leaf needs it. The leaf owns both
+/// and the suffixes it points to ([`Drop`] frees them); it does not own values or layers, which
+/// the tree frees.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct Leaf {
@@ -35,18 +39,18 @@ pub struct Leaf {
     next: AtomicPtr<Leaf>,
     prev: AtomicPtr<Leaf>,
     keylens: [AtomicU8; WIDTH],
-    /// Explicit padding (here and at the end) so every byte of a leaf lies in an `UnsafeCell`:
+    /// Explicit padding so every byte of a leaf lies in an `UnsafeCell`:
     /// node pointers derived from `&Leaf` then keep write and free permission under miri's
     /// Stacked Borrows, which does not grant it for plain padding bytes.
     _pad: AtomicU8,
     ikeys: [AtomicU64; WIDTH],
     values: [AtomicPtr<()>; WIDTH],
     suffixes: AtomicPtr<SuffixTable>,
-    _tail: AtomicU64,
+    short_suffixes: AtomicPtr<ShortSuffixes>,
 }
 
-// SAFETY: the raw pointers are links inside one tree; every access goes through atomics, and the
-// suffixes it owns are immutable byte strings.
+// SAFETY: the raw pointers are links inside one tree; every access goes through atomics, the
+// long suffixes it owns are immutable byte strings, and its short-suffix table is atomics.
 unsafe impl Send for Leaf {}
 // SAFETY: as above.
 unsafe impl Sync for Leaf {}
@@ -75,7 +79,7 @@ impl Leaf {
             ikeys: core::array::from_fn(|_| AtomicU64::new(0)),
             values: core::array::from_fn(|_| AtomicPtr::new(core::ptr::null_mut())),
             suffixes: AtomicPtr::new(core::ptr::null_mut()),
-            _tail: AtomicU64::new(0),
+            short_suffixes: AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 
@@ -147,8 +151,8 @@ impl Leaf {
         self.values[s].as_ptr()
     }
 
-    /// The address of the per-slot suffix pointers (null if the leaf never held a suffix), for
-    /// prefetching them before the slot is known: they are a separate allocation, one cache
+    /// The address of the per-slot suffix pointers (null if the leaf never held a long suffix),
+    /// for prefetching them before the slot is known: they are a separate allocation, one cache
     /// miss more on the way to a suffix.
     #[inline]
     pub fn suffix_table_addr(&self) -> *const u8 {
@@ -157,9 +161,61 @@ impl Leaf {
         self.suffixes.load(Ordering::Relaxed).cast_const().cast()
     }
 
-    /// The suffix of slot `s`, or null. Acquire loads pair with [`Self::set_suffix`].
+    /// The address of the short-suffix table (null if the leaf never held a short suffix), for
+    /// prefetching it before the slot is known.
     #[inline]
-    pub fn suffix(&self, s: usize) -> *const SuffixRaw {
+    pub fn short_suffix_table_addr(&self) -> *const u8 {
+        // Relaxed: only prefetched; `short_suffix` reads the table with acquire.
+        self.short_suffixes
+            .load(Ordering::Relaxed)
+            .cast_const()
+            .cast()
+    }
+
+    /// The suffix of slot `s`, short or long. Like the slot's slice it is read before the
+    /// reader validates the leaf, which then tells whether it belonged to the key found.
+    ///
+    /// ```
+    /// use masstree_node::{Leaf, SlotSuffix};
+    ///
+    /// let leaf = Leaf::new(0, true);
+    /// let lock = leaf.version().lock();
+    /// leaf.set_suffix(&lock, 0, SlotSuffix::owned(b"short"));
+    /// let suffix = leaf.suffix(0);
+    /// // SAFETY: a short suffix holds its bytes itself.
+    /// assert_eq!(unsafe { suffix.as_bytes() }, b"short");
+    /// assert!(leaf.suffix(1).is_none());
+    /// ```
+    #[inline]
+    pub fn suffix(&self, s: usize) -> SlotSuffix {
+        let (word, len) = self.short_suffix(s);
+        if len != 0 {
+            return SlotSuffix::from_short_word(word, len);
+        }
+        SlotSuffix::from_long(self.long_suffix(s).cast_mut())
+    }
+
+    /// The short suffix of slot `s` as (big-endian word, length); length 0 if it has none.
+    /// Relaxed loads, like the slot's slice: the table is read under validation. Acquire on the
+    /// table pointer pairs with its release store, so a reader sees it initialised.
+    #[inline]
+    pub fn short_suffix(&self, s: usize) -> (u64, u8) {
+        let table = self.short_suffixes.load(Ordering::Acquire);
+        if table.is_null() {
+            return (0, 0);
+        }
+        // SAFETY: a non-null table is allocated once by `set_suffix` and freed only by `Drop`.
+        let table = unsafe { &*table };
+        (
+            table.words[s].load(Ordering::Relaxed),
+            table.lens[s].load(Ordering::Relaxed),
+        )
+    }
+
+    /// The long (out-of-line) suffix of slot `s`, or null. Acquire loads pair with
+    /// [`Self::set_suffix`].
+    #[inline]
+    pub fn long_suffix(&self, s: usize) -> *const SuffixRaw {
         let table = self.suffixes.load(Ordering::Acquire);
         if table.is_null() {
             return core::ptr::null();
@@ -193,25 +249,52 @@ impl Leaf {
         self.keylens[s].store(keylen, Ordering::Relaxed);
     }
 
-    /// Stores `suffix` (or null) in slot `s` and returns the previous pointer, which the caller
-    /// now owns (and retires through its reclaimer if readers may hold it).
+    /// Stores `suffix` as slot `s`'s suffix ([`SlotSuffix::NONE`]: clears it) and returns the
+    /// long suffix the slot had, or null, which the caller now owns (and retires through its
+    /// reclaimer if readers may hold it). A long suffix passes to the leaf.
+    ///
+    /// For a free slot no dirty bit is needed (readers look only at live slots, and the
+    /// permutation's release store publishes the stores here); for a live slot the caller has
+    /// marked the change (`mark_insert` or `mark_split`), so readers that read it retry.
     #[inline]
-    pub fn set_suffix(
-        &self,
-        lock: &NodeLock<'_>,
-        s: usize,
-        suffix: *mut SuffixRaw,
-    ) -> *mut SuffixRaw {
+    pub fn set_suffix(&self, lock: &NodeLock<'_>, s: usize, suffix: SlotSuffix) -> *mut SuffixRaw {
         debug_assert!(lock.guards(self.version()));
-        let table = self.suffixes.load(Ordering::Acquire);
-        if table.is_null() && suffix.is_null() {
-            // A leaf of short keys: no table, nothing to store (every insert into one asks).
+        let short = self.short_suffixes.load(Ordering::Relaxed);
+        let long = self.suffixes.load(Ordering::Acquire);
+        if let Some((word, len)) = suffix.short_word() {
+            let table = if short.is_null() {
+                let fresh = Box::into_raw(Box::new(ShortSuffixes::new()));
+                // Release: readers that load the table see it initialised.
+                self.short_suffixes.store(fresh, Ordering::Release);
+                fresh
+            } else {
+                short
+            };
+            // SAFETY: the table is live until `Drop`; we hold the lock, so no other writer
+            // races.
+            let table = unsafe { &*table };
+            table.words[s].store(word, Ordering::Relaxed);
+            table.lens[s].store(len, Ordering::Relaxed);
+            return if long.is_null() {
+                core::ptr::null_mut()
+            } else {
+                self.swap_suffix(long, s, core::ptr::null_mut())
+            };
+        }
+        if !short.is_null() {
+            // SAFETY: as above.
+            unsafe { &*short }.lens[s].store(0, Ordering::Relaxed);
+        }
+        let raw = suffix.long().unwrap_or(core::ptr::null_mut());
+        if long.is_null() && raw.is_null() {
+            // A leaf of short keys: no table, nothing to store.
             return core::ptr::null_mut();
         }
-        self.swap_suffix(table, s, suffix)
+        self.swap_suffix(long, s, raw)
     }
 
-    /// [`Leaf::set_suffix`] past its fast path: allocates the table if need be.
+    /// Stores a long suffix pointer (or null) in slot `s` of the suffix table, allocating the
+    /// table if need be; returns the previous pointer.
     fn swap_suffix(
         &self,
         mut table: *mut SuffixTable,
@@ -257,6 +340,11 @@ impl Leaf {
 
 impl Drop for Leaf {
     fn drop(&mut self) {
+        let short = self.short_suffixes.load(Ordering::Acquire);
+        if !short.is_null() {
+            // SAFETY: created by `Box::into_raw` in `set_suffix`; we are its only owner.
+            drop(unsafe { Box::from_raw(short) });
+        }
         let table = self.suffixes.load(Ordering::Acquire);
         if table.is_null() {
             return;

@@ -10,7 +10,9 @@
 //!   publishes with one store.
 //! - [`Leaf`] and [`Internode`]: fanout-15, cache-line aligned node layouts whose fields are all
 //!   atomics, so optimistic readers never form a reference to memory a writer is changing.
-//! - [`Suffix`]: an immutable heap byte string behind a thin pointer, for key bytes past a slice.
+//! - [`Suffix`]: an immutable heap byte string behind a thin pointer, for key bytes past a slice;
+//!   [`SlotSuffix`]: a slot's suffix, short ones (up to 8 bytes) kept as a word in the leaf's
+//!   short-suffix table instead.
 //! - [`sync`]: the one module atomics come from; under `--cfg loom` they are loom's.
 //!
 //! See `docs/design.md` in the repository for the protocol these pieces implement.
@@ -21,6 +23,7 @@ mod header;
 mod internode;
 mod leaf;
 mod permutation;
+mod slot_suffix;
 mod suffix;
 mod version;
 
@@ -28,6 +31,7 @@ pub use header::NodeHeader;
 pub use internode::{INTERNODE_WIDTH, Internode};
 pub use leaf::{KEYLEN_LAYER, Leaf};
 pub use permutation::{Permutation, WIDTH};
+pub use slot_suffix::{SHORT_SUFFIX_MAX, SlotSuffix};
 pub use suffix::{Suffix, SuffixRaw};
 pub use version::{
     COUNTER_MASK, COUNTER_UNIT, DELETED, DIRTY, INSERTING, LEAF, LOCKED, NodeLock, NodeVersion,

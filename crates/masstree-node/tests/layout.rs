@@ -15,7 +15,7 @@ fn word_types_are_one_word() {
 #[test]
 fn leaf_is_five_cache_lines() {
     // header 16 + permutation 8 + low bound 8 + next/prev 16 + keylens 15 (+1 pad)
-    // + ikeys 120 + values 120 + suffix table 8 = 312, + 8 explicit tail padding = 320.
+    // + ikeys 120 + values 120 + suffix table 8 + short-suffix table 8 = 320.
     assert_eq!(align_of::<Leaf>(), 64);
     assert_eq!(size_of::<Leaf>(), 320);
 }

@@ -11,7 +11,7 @@ use core::cmp::Ordering;
 use core::marker::PhantomData;
 use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, ikey_of};
-use masstree_node::{KEYLEN_LAYER, NodeHeader, Suffix, SuffixRaw};
+use masstree_node::{KEYLEN_LAYER, NodeHeader, SlotSuffix};
 
 /// A lending cursor over a tree in direction `D`: each [`ScanCursor::next_entry`] returns the
 /// next key (in a buffer the cursor reuses) and its value. No allocation per key.
@@ -52,7 +52,7 @@ struct PendingKey {
     depth: usize,
     ikey: u64,
     keylen: u8,
-    suffix: *const SuffixRaw,
+    suffix: SlotSuffix,
 }
 
 impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
@@ -139,7 +139,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             if p.keylen == KEYLEN_SUFFIX {
                 // SAFETY: the suffix was in a validated snapshot while the cursor's guard is
                 // pinned; suffixes are immutable and freed only through the reclaimer.
-                self.key.push_bytes(unsafe { Suffix::bytes_of(p.suffix) });
+                self.key.push_bytes(unsafe { p.suffix.as_bytes() });
             }
         }
     }
@@ -192,7 +192,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             depth,
             ikey: entry.ikey,
             keylen: entry.keylen,
-            suffix: entry.suffix,
+            suffix: entry.suffix(),
         });
         self.emitted = true;
         Some(entry.value)
@@ -263,7 +263,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         }
         let entry = frame.upcoming::<D>()?;
         let ends_here =
-            entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix.is_null());
+            entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix().is_none());
         ends_here.then_some((depth, entry))
     }
 
@@ -287,10 +287,10 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                 .set_slice(depth, entry.ikey, usize::from(entry.keylen));
         } else {
             self.key.set_slice(depth, entry.ikey, 8);
+            let suffix = entry.suffix();
             // SAFETY: the suffix was in a validated snapshot while we are pinned; suffixes are
             // immutable and freed only through the reclaimer.
-            self.key
-                .push_bytes(unsafe { Suffix::bytes_of(entry.suffix) });
+            self.key.push_bytes(unsafe { suffix.as_bytes() });
         }
         Some(entry.value)
     }
@@ -392,13 +392,13 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                         .push(entry.value.cast(), bound, child_bound, !S::INLINE);
                 }
                 KEYLEN_SUFFIX => {
-                    if entry.suffix.is_null() {
+                    if entry.suffix().is_none() {
                         continue;
                     }
+                    let suffix = entry.suffix();
                     // SAFETY: the suffix was in a validated snapshot while we are pinned;
                     // suffixes are immutable and freed only through the reclaimer.
-                    self.key
-                        .push_bytes(unsafe { Suffix::bytes_of(entry.suffix) });
+                    self.key.push_bytes(unsafe { suffix.as_bytes() });
                     return Some(entry.value);
                 }
                 _ => return Some(entry.value),

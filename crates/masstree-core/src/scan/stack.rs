@@ -1,6 +1,6 @@
 //! The frames of a scan, one per layer it is inside, kept allocated when the scan leaves a
 //! layer: entering the next layer resets a frame in place instead of building one (a frame is
-//! a whole leaf snapshot, ~600 bytes, and a scan over long keys enters a layer every few dozen
+//! a whole leaf snapshot, ~700 bytes, and a scan over long keys enters a layer every few dozen
 //! entries; building and moving a fresh frame each time was a tenth of a YCSB-E scan).
 
 use super::frame::Frame;
