@@ -84,10 +84,10 @@ impl SlotSuffix {
         if bytes.is_empty() || bytes.len() > SHORT_SUFFIX_MAX {
             return None;
         }
-        let mut word = [0u8; SHORT_SUFFIX_MAX];
-        word[..bytes.len()].copy_from_slice(bytes);
+        // The zero-padded big-endian word is a slice's encoding: `ikey_of` (fixed-size reads,
+        // no `memcpy`), the same word `get` compares with.
         Some(Self::from_short_word(
-            u64::from_be_bytes(word),
+            masstree_key::ikey_of(bytes),
             bytes.len() as u8,
         ))
     }
