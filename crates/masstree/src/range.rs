@@ -173,6 +173,19 @@ impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Iterator for Values<'g, K, V, S> {
     fn next(&mut self) -> Option<Self::Item> {
         self.range.next_value()
     }
+
+    #[inline]
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
+        if self.range.back.is_some() {
+            // The ends must compare keys so as not to cross: one by one.
+            let mut acc = init;
+            for value in self.by_ref() {
+                acc = f(acc, value);
+            }
+            return acc;
+        }
+        self.range.front.fold_values(init, f)
+    }
 }
 
 impl<'g, K: ?Sized, V: 'g, S: Storage<V>> DoubleEndedIterator for Values<'g, K, V, S> {

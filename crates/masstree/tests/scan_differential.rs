@@ -75,6 +75,7 @@ proptest! {
         end in bound(),
         drive in pattern(),
         drive_values in pattern(),
+        split in 0usize..320,
     ) {
         let map = MassTree::<[u8], _>::new();
         let mut model = BTreeMap::new();
@@ -145,6 +146,24 @@ proptest! {
             };
             prop_assert_eq!(a, b);
         }
+
+        // Values folded (`sum`, `for_each`, `fold`: the run drained with its position in a
+        // register), whole, after `split` steps from the front, and after one from the back
+        // (the ends then compare keys).
+        let push = |mut acc: Vec<u32>, v: &u32| {
+            acc.push(*v);
+            acc
+        };
+        let range = || m.range((as_slices(&start), as_slices(&end)));
+        prop_assert_eq!(&range().values().fold(Vec::new(), push), &want_values);
+        let mut part = range().values();
+        let head: Vec<u32> = part.by_ref().take(split).copied().collect();
+        prop_assert_eq!(&part.fold(head, push), &want_values);
+        let mut part = range().values();
+        let last = part.next_back().copied();
+        let mut both = part.fold(Vec::new(), push);
+        both.extend(last);
+        prop_assert_eq!(&both, &want_values);
     }
 
     #[test]
@@ -246,4 +265,59 @@ fn values_only_ends_meet_exactly() {
         got.extend(it.rev().copied().collect::<Vec<_>>().into_iter().rev());
         assert_eq!(got, (0..n).collect::<Vec<_>>(), "front {front}, full");
     }
+}
+
+/// `values().fold(..)` (and so `sum` and `for_each`) drains the scan's runs with their position
+/// in a register; it must return what `next` does, over layers (keys sharing 8-byte prefixes),
+/// suffixes, leaf boundaries, bounded ends in and below layer 0, and after partial consumption.
+#[test]
+fn values_fold_matches_next() {
+    let n: u32 = if cfg!(miri) { 80 } else { 3_000 };
+    let key = |i: u32| -> Vec<u8> {
+        let mut k = b"pre".to_vec();
+        k.extend_from_slice(&(i / 7).to_be_bytes());
+        if !i.is_multiple_of(3) {
+            k.extend_from_slice(&i.to_be_bytes()); // a layer below "pre" + i / 7
+        }
+        if i.is_multiple_of(5) {
+            k.extend_from_slice(b"-with-a-long-suffix"); // a suffix past its slice
+        }
+        k
+    };
+    let map = MassTree::<[u8], u32>::new();
+    let mut model = BTreeMap::new();
+    let m = map.pin();
+    for i in 0..n {
+        m.insert(key(i), i);
+        model.insert(key(i), i);
+    }
+    let push = |mut acc: Vec<u32>, v: &u32| {
+        acc.push(*v);
+        acc
+    };
+    let lo = key(n / 4);
+    let hi = key(3 * n / 4);
+    type Bounds<'a> = (Bound<&'a [u8]>, Bound<&'a [u8]>);
+    let bounds: [Bounds<'_>; 4] = [
+        (Bound::Unbounded, Bound::Unbounded),
+        (Bound::Included(&lo), Bound::Excluded(&hi)),
+        (Bound::Excluded(&lo), Bound::Included(&hi)),
+        (Bound::Unbounded, Bound::Excluded(&b"pre\0\0"[..])),
+    ];
+    for (start, end) in bounds {
+        let want: Vec<u32> = model
+            .range::<[u8], _>((start, end))
+            .map(|(_, &v)| v)
+            .collect();
+        let stepped: Vec<u32> = m.range((start, end)).values().copied().collect();
+        assert_eq!(stepped, want, "{start:?}..{end:?}");
+        for skip in [0, 1, 2, 13, 14, 15, 100] {
+            let mut it = m.range((start, end)).values();
+            let head: Vec<u32> = it.by_ref().take(skip).copied().collect();
+            assert_eq!(it.fold(head, push), want, "{start:?}..{end:?}, skip {skip}");
+        }
+        let sum: u64 = m.range((start, end)).values().map(|&v| u64::from(v)).sum();
+        assert_eq!(sum, want.iter().map(|&v| u64::from(v)).sum::<u64>());
+    }
+    assert_eq!(m.values().count(), model.len());
 }

@@ -11,7 +11,7 @@ use core::cmp::Ordering;
 use core::marker::PhantomData;
 use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, ikey_of};
-use masstree_node::{KEYLEN_LAYER, NodeHeader, SlotSuffix};
+use masstree_node::{KEYLEN_LAYER, NodeHeader};
 
 /// A lending cursor over a tree in direction `D`: each [`ScanCursor::next_entry`] returns the
 /// next key (in a buffer the cursor reuses) and its value. No allocation per key.
@@ -28,9 +28,24 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     past_start: bool,
     emitted: bool,
     done: bool,
-    /// The last entry returned by [`ScanCursor::next_value`], whose key is not written into
-    /// `key` until someone asks for it ([`ScanCursor::last_key`] or the next keyed step).
-    pending: Option<PendingKey>,
+    /// The run: the innermost frame's snapshot entries that [`ScanCursor::next_value`] returns
+    /// with no check at all (see [`ScanCursor::open_run`]). Forward, `run` is the next entry
+    /// and `run_end` one past the last; reverse, `run` is one past the next entry (taken by
+    /// stepping down) and `run_end` the last. Empty when `run == run_end`.
+    /// Both point into the boxed frame's `entries`, which stay put and unchanged while the run
+    /// is open: the snapshot is refilled only by [`ScanCursor::step`], after
+    /// [`ScanCursor::leave_run`]. Both null when no run is open (an open run may be empty:
+    /// it still holds the frame's place until it is left).
+    run: *const Entry,
+    run_end: *const Entry,
+    /// Where `run` was when the key buffer last caught up with it: while `run` has moved on
+    /// from here, the last entry returned came from the run and its key is not written into
+    /// `key` yet (it is written when someone asks for it: [`ScanCursor::last_key`], or the
+    /// next keyed step). That entry is the one just behind `run` in scan order. Taking from
+    /// the run thus stores nothing but `run`.
+    run_start: *const Entry,
+    /// The depth of the run's layer (the innermost frame's).
+    run_depth: usize,
     /// The end bound's first slice, when every key whose first slice lies strictly before it
     /// (in scan order) is inside the range: lets [`ScanCursor::next_value`] check layer-0
     /// entries against the end without building their keys. `None` for an unbounded end.
@@ -45,15 +60,6 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
 // not from which thread reads). It hands out `S::Ref<'g>` (`&V` for boxed values), hence
 // `V: Sync` (and `Send`, as the values' owner, the tree, requires).
 unsafe impl<'g, V: Send + Sync, S: ValueSlot<V>, D: Direction> Send for ScanCursor<'g, V, S, D> {}
-
-/// A returned entry's key, not yet written into the cursor's key buffer.
-#[derive(Clone, Copy)]
-struct PendingKey {
-    depth: usize,
-    ikey: u64,
-    keylen: u8,
-    suffix: SlotSuffix,
-}
 
 impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// A cursor over the keys of `tree` between `start` and `end`, both given in scan order
@@ -103,7 +109,10 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             past_start: false,
             emitted: false,
             done: empty,
-            pending: None,
+            run: core::ptr::null(),
+            run_end: core::ptr::null(),
+            run_start: core::ptr::null(),
+            run_depth: 0,
             end_slice,
             _marker: PhantomData,
         }
@@ -127,75 +136,198 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// [`ScanCursor::last_key`] for a shared borrow: `None` as well when the last key returned
     /// by [`ScanCursor::next_value`] was not written out yet (for `Debug` output).
     pub fn last_key_written(&self) -> Option<&[u8]> {
-        (self.emitted && self.pending.is_none()).then(|| self.key.as_bytes())
+        (self.emitted && self.run == self.run_start).then(|| self.key.as_bytes())
     }
 
     /// Writes the key of the last [`ScanCursor::next_value`] entry into the key buffer.
     #[inline]
     fn write_pending_key(&mut self) {
-        if let Some(p) = self.pending.take() {
-            self.key
-                .set_slice(p.depth, p.ikey, usize::from(p.keylen.min(8)));
-            if p.keylen == KEYLEN_SUFFIX {
-                // SAFETY: the suffix was in a validated snapshot while the cursor's guard is
-                // pinned; suffixes are immutable and freed only through the reclaimer.
-                self.key.push_bytes(unsafe { p.suffix.as_bytes() });
+        if self.run == self.run_start {
+            return;
+        }
+        self.run_start = self.run;
+        // SAFETY: `run` moved since the key was last written, so an entry was taken from the
+        // open run: it lies behind `run` in scan order, inside the frame's entries, which the
+        // run keeps unchanged.
+        let entry = unsafe {
+            &*if D::FORWARD {
+                self.run.sub(1)
+            } else {
+                self.run
             }
+        };
+        self.key
+            .set_slice(self.run_depth, entry.ikey, usize::from(entry.keylen.min(8)));
+        if entry.keylen == KEYLEN_SUFFIX {
+            let suffix = entry.suffix();
+            // SAFETY: the suffix was in a validated snapshot while the cursor's guard is
+            // pinned; suffixes are immutable and freed only through the reclaimer.
+            self.key.push_bytes(unsafe { suffix.as_bytes() });
         }
     }
 
+    /// Closes the run: writes the pending key and hands the entries not taken back to the
+    /// frame (its `index`), where the keyed path goes on from.
+    #[inline]
+    fn leave_run(&mut self) {
+        self.write_pending_key();
+        if self.run.is_null() {
+            return;
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            let base = frame.snapshot.entries.as_ptr();
+            // SAFETY: an open run points into this frame's entries (see `run`).
+            let at = unsafe { self.run.offset_from(base) } as usize;
+            frame.index = if D::FORWARD {
+                at
+            } else {
+                frame.snapshot.entries.len() - at
+            };
+        }
+        self.run = core::ptr::null();
+        self.run_end = core::ptr::null();
+        self.run_start = core::ptr::null();
+    }
+
+    /// Opens a run over the innermost frame's next entries, after the keyed path returned one
+    /// from it: as many as are keys that end in this layer (in their slice or with a suffix)
+    /// and lie before the end bound by their first slice alone, so that
+    /// [`ScanCursor::next_value`] can return them with no check. Strictly before the end's
+    /// first slice (zero-padded, big-endian) means strictly before the end key, whatever the
+    /// rest of either key; layer 0's slices are the keys' first 8 bytes, so below layer 0
+    /// a bounded end opens no run. The frame's position checks are done (`checking` is off
+    /// once an entry passed them, and the snapshot is in key order).
+    fn open_run(&mut self) {
+        if self.done {
+            return;
+        }
+        let depth = self.frames.len().wrapping_sub(1);
+        let end = self.end_slice;
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
+        if !frame.located || frame.checking || (end.is_some() && depth != 0) {
+            return;
+        }
+        let entries = &frame.snapshot.entries;
+        let len = entries.len();
+        let everything = frame.snapshot.plain && end.is_none();
+        let takes = |e: &Entry| {
+            let ends_here = e.keylen <= 8 || (e.keylen == KEYLEN_SUFFIX && !e.suffix().is_none());
+            ends_here
+                && end.is_none_or(|end| {
+                    if D::FORWARD {
+                        e.ikey < end
+                    } else {
+                        e.ikey > end
+                    }
+                })
+        };
+        let range = if everything {
+            // Every entry qualifies: no need to look at them.
+            if D::FORWARD {
+                frame.index.min(len)..len
+            } else {
+                0..len.saturating_sub(frame.index)
+            }
+        } else if D::FORWARD {
+            let start = frame.index.min(len);
+            let stop = start + entries[start..].iter().take_while(|e| takes(e)).count();
+            start..stop
+        } else {
+            let top = len.saturating_sub(frame.index);
+            let bottom = top - entries[..top].iter().rev().take_while(|e| takes(e)).count();
+            bottom..top
+        };
+        let base = entries.as_ptr();
+        // SAFETY: `range` lies within `entries` (both ends at most `len`).
+        let (low, high) = unsafe { (base.add(range.start), base.add(range.end)) };
+        (self.run, self.run_end) = if D::FORWARD { (low, high) } else { (high, low) };
+        self.run_start = self.run;
+        self.run_depth = depth;
+    }
+
+    /// The next run entry's value, taken; `None` (taking nothing) when the run is empty.
+    #[inline(always)]
+    fn take_from_run(&mut self) -> Option<*mut ()> {
+        if self.run == self.run_end {
+            return None;
+        }
+        // SAFETY: the run is not empty, so the entry it names next lies inside the frame's
+        // entries, unchanged while the run is open (see `run`).
+        let entry = unsafe {
+            if D::FORWARD {
+                let entry = &*self.run;
+                self.run = self.run.add(1);
+                entry
+            } else {
+                self.run = self.run.sub(1);
+                &*self.run
+            }
+        };
+        Some(entry.value)
+    }
+
     /// The next value in scan order, or `None` at the end of the range: [`next_entry`] for a
-    /// caller that does not need the key. A key that ends in the current layer and lies before
-    /// the end bound by its first slice alone is not written out at all (it is written on
-    /// demand by [`ScanCursor::last_key`]); everything else takes the keyed path.
+    /// caller that does not need the key. Within a leaf, once an entry has passed the range
+    /// checks, the entries after it that need no check are returned from a run without their
+    /// keys being written (a key is written on demand by [`ScanCursor::last_key`]); everything
+    /// else takes the keyed path.
     ///
     /// [`next_entry`]: ScanCursor::next_entry
     #[inline(always)]
     pub fn next_value(&mut self) -> Option<S::Ref<'g>> {
-        let value = match self.step_unkeyed() {
+        let value = match self.take_from_run() {
             Some(value) => value,
-            None => self.next_raw()?.1,
+            None => self.next_value_keyed()?,
         };
         // SAFETY: `value` came from a validated snapshot of a live slot while the guard
         // (`'g`) is pinned; values are released only through the reclaimer.
         Some(unsafe { S::view(value) })
     }
 
-    /// The fast path of [`ScanCursor::next_value`]: [`ScanCursor::step_plain`] without writing
-    /// the key, for entries that need no start or end check by key. `None` (taking nothing)
-    /// when the keyed path must run.
-    #[inline(always)]
-    fn step_unkeyed(&mut self) -> Option<*mut ()> {
-        if self.done || !self.past_start {
-            return None;
-        }
-        let (depth, entry) = self.peek_plain()?;
-        // Strictly before the end's first slice (zero-padded, big-endian) means strictly
-        // before the end key, whatever the rest of either key (a layer-0 slice is the key's
-        // first 8 bytes).
-        let before_end = match self.end_slice {
-            None => true,
-            Some(end) => {
-                depth == 0
-                    && if D::FORWARD {
-                        entry.ikey < end
+    /// Folds every remaining value into `init` with `f`, in scan order: what
+    /// [`ScanCursor::next_value`] returns one by one, but with the run's position kept in a
+    /// register while it is drained (a loop over `next_value` reloads it from the cursor for
+    /// every value).
+    #[inline]
+    pub fn fold_values<B, F: FnMut(B, S::Ref<'g>) -> B>(&mut self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        loop {
+            let (mut at, end) = (self.run, self.run_end);
+            while at != end {
+                // SAFETY: as in `take_from_run`: `at` stays inside the open run.
+                let entry = unsafe {
+                    if D::FORWARD {
+                        let entry = &*at;
+                        at = at.add(1);
+                        entry
                     } else {
-                        entry.ikey > end
+                        at = at.sub(1);
+                        &*at
                     }
+                };
+                // Kept up to date before `f` runs: `f` may panic, or look at nothing but its
+                // own state; a store, not a reload.
+                self.run = at;
+                // SAFETY: as in `next_value`.
+                acc = f(acc, unsafe { S::view(entry.value) });
             }
-        };
-        if !before_end {
-            return None;
+            let Some(value) = self.next_value_keyed() else {
+                return acc;
+            };
+            // SAFETY: as in `next_value`.
+            acc = f(acc, unsafe { S::view(value) });
         }
-        self.take_plain();
-        self.pending = Some(PendingKey {
-            depth,
-            ikey: entry.ikey,
-            keylen: entry.keylen,
-            suffix: entry.suffix(),
-        });
-        self.emitted = true;
-        Some(entry.value)
+    }
+
+    /// The keyed path of [`ScanCursor::next_value`], which then opens a run over the entries
+    /// after the one it returns.
+    #[inline(never)]
+    fn next_value_keyed(&mut self) -> Option<*mut ()> {
+        let (_, value) = self.next_raw()?;
+        self.open_run();
+        Some(value)
     }
 
     /// Whether the cursor has returned an entry yet.
@@ -210,6 +342,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
 
     /// Ends the cursor (the other end of a double-ended iterator passed it).
     pub fn finish(&mut self) {
+        self.leave_run();
         self.done = true;
     }
 
@@ -226,7 +359,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     #[inline]
     pub(crate) fn next_raw(&mut self) -> Option<(&[u8], *mut ())> {
         // The keyed path reads and compares `key`, and `last_key` must stay right if it ends.
-        self.write_pending_key();
+        self.leave_run();
         loop {
             if self.done {
                 return None;
@@ -404,5 +537,54 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                 _ => return Some(entry.value),
             }
         }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::ScanCursor;
+    use crate::scan::{Forward, KeyBound, Reverse};
+    use crate::{Decision, DeferredReclaim, Inline, RawTree};
+
+    type Tree = RawTree<u64, DeferredReclaim, Inline>;
+
+    fn tree_of(n: u64) -> Tree {
+        let tree = Tree::new();
+        {
+            let guard = tree.pin();
+            for i in 0..n {
+                tree.write(&i.to_be_bytes(), &guard, |_| Decision::Put(i));
+            }
+        }
+        tree
+    }
+
+    /// A cursor finished while a run is open (values taken from the middle of a leaf) returns
+    /// nothing more, and its last key is the last value's.
+    #[test]
+    fn finish_closes_the_run() {
+        let tree = tree_of(100);
+        let guard = tree.pin();
+        let mut forward = ScanCursor::<u64, Inline, Forward>::new(
+            &tree,
+            &guard,
+            KeyBound::Unbounded,
+            KeyBound::Unbounded,
+        );
+        let mut reverse = ScanCursor::<u64, Inline, Reverse>::new(
+            &tree,
+            &guard,
+            KeyBound::Unbounded,
+            KeyBound::Unbounded,
+        );
+        let firsts: Vec<u64> = (0..3).filter_map(|_| forward.next_value()).collect();
+        let lasts: Vec<u64> = (0..3).filter_map(|_| reverse.next_value()).collect();
+        assert_eq!((firsts, lasts), (vec![0, 1, 2], vec![99, 98, 97]));
+        forward.finish();
+        reverse.finish();
+        assert_eq!(forward.next_value(), None);
+        assert_eq!(reverse.next_value(), None);
+        assert_eq!(forward.last_key(), Some(&2u64.to_be_bytes()[..]));
+        assert_eq!(reverse.last_key(), Some(&97u64.to_be_bytes()[..]));
     }
 }
