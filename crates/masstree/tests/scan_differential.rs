@@ -321,3 +321,27 @@ fn values_fold_matches_next() {
     }
     assert_eq!(m.values().count(), model.len());
 }
+
+/// `Debug` shows an end's last key only once it is written: values taken from a run leave the
+/// key pending (not written), and a stale key must not be shown in its place.
+#[test]
+fn values_debug_never_shows_a_stale_key() {
+    let map: MassTree<u32, u32> = (0..100u32).map(|i| (i, i)).collect();
+    let m = map.pin();
+    let mut it = m.values();
+    assert_eq!(it.next(), Some(&0)); // the keyed path: key 0 written
+    assert_eq!(
+        format!("{it:?}"),
+        "Values(Range { front: Some([0, 0, 0, 0]), back: None, .. })"
+    );
+    assert_eq!((it.next(), it.next()), (Some(&1), Some(&2))); // from the run: key 2 pending
+    assert_eq!(
+        format!("{it:?}"),
+        "Values(Range { front: None, back: None, .. })"
+    );
+    assert_eq!(it.next_back(), Some(&99)); // the back end reads the front's key: written
+    assert_eq!(
+        format!("{it:?}"),
+        "Values(Range { front: Some([0, 0, 0, 2]), back: Some([0, 0, 0, 99]), .. })"
+    );
+}

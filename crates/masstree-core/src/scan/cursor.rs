@@ -54,7 +54,9 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
 }
 
 // SAFETY: the cursor's raw pointers are into nodes, suffixes and values of a tree that the
-// caller's guard (or scope) keeps allocated for `'g`, wherever the cursor is; every shared
+// caller's guard (or scope) keeps allocated for `'g`, wherever the cursor is, and (the run's
+// `run`, `run_end`, `run_start`) into the cursor's own boxed frames, which move with it as
+// its heap allocations, not as its bytes; every shared
 // field is read through atomics or validated snapshots, as on the thread that opened it, and
 // nothing in the cursor is tied to that thread (protection comes from the guard being alive,
 // not from which thread reads). It hands out `S::Ref<'g>` (`&V` for boxed values), hence
@@ -176,8 +178,11 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         }
         if let Some(frame) = self.frames.last_mut() {
             let base = frame.snapshot.entries.as_ptr();
-            // SAFETY: an open run points into this frame's entries (see `run`).
-            let at = unsafe { self.run.offset_from(base) } as usize;
+            // SAFETY: an open run points into this frame's entries (see `run`): the run was
+            // opened on the innermost frame, and no frame is pushed or popped until the run is
+            // left (only `step` does that, after `leave_run`), so it is still the innermost.
+            // The run lies at or past `base`, so the offset is not negative.
+            let at = unsafe { self.run.offset_from_unsigned(base) };
             frame.index = if D::FORWARD {
                 at
             } else {
@@ -386,7 +391,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
 
     /// The current snapshot's next entry and its layer's depth, if it is a key that ends in
     /// this layer (in its slice or with a suffix) and the snapshot needs no more position
-    /// checks: the entries the inlined fast paths take ([`ScanCursor::take_plain`] takes it).
+    /// checks: the entries the inlined fast path `step_plain` takes ([`ScanCursor::take_plain`]
+    /// takes it).
     #[inline(always)]
     fn peek_plain(&self) -> Option<(usize, Entry)> {
         let depth = self.frames.len().checked_sub(1)?;

@@ -120,6 +120,7 @@ impl Snapshot {
                 };
                 // SAFETY: a permutation lists at most `WIDTH` slots, the vector's capacity, so
                 // `count < WIDTH`.
+                debug_assert!(count < WIDTH);
                 unsafe { out.add(count).write(entry) };
                 count += 1;
             }

@@ -14,6 +14,11 @@ pub(super) struct FrameStack {
     /// (glibc's tcache stops at 1 KiB; a vector of two frames inline is past it, and a
     /// request that large makes glibc consolidate its fast bins first, which YCSB-E's scans
     /// paid for on every scan).
+    ///
+    /// The boxing is also what keeps a scan's run sound: a run holds pointers into its frame's
+    /// snapshot while the cursor is moved around (a `Range` returned, `Values::fold(self)`),
+    /// and only a boxed frame stays where it is when the cursor and this vector move. Frames
+    /// inline in the vector or the cursor would leave those pointers dangling.
     #[allow(clippy::vec_box)] // deliberate: see above
     frames: Vec<Box<Frame>>,
     depth: usize,
