@@ -118,9 +118,9 @@ impl Snapshot {
                     value,
                     suffix,
                 };
+                debug_assert!(count < WIDTH);
                 // SAFETY: a permutation lists at most `WIDTH` slots, the vector's capacity, so
                 // `count < WIDTH`.
-                debug_assert!(count < WIDTH);
                 unsafe { out.add(count).write(entry) };
                 count += 1;
             }
