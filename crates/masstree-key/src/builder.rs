@@ -2,6 +2,10 @@
 
 use crate::SLICE_LEN;
 
+/// The capacity a builder's buffer starts at when it first grows: four slices, enough for
+/// most keys without a reallocation.
+const MIN_CAPACITY: usize = 4 * SLICE_LEN;
+
 /// Rebuilds full keys from slices during a scan: a reusable byte buffer.
 ///
 /// A scan that walks down the trie calls [`set_slice`](Self::set_slice) with
@@ -124,6 +128,12 @@ impl KeyBuilder {
         // One fixed 8-byte store and two length updates (a scan calls this once per key):
         // size the buffer to hold the whole slice, write it, then cut it to `len`.
         let at = depth.saturating_mul(SLICE_LEN).min(self.buf.len());
+        if self.buf.capacity() < at + SLICE_LEN {
+            // Room for a few slices at once: growing 8 -> 16 -> 32 bytes one reallocation at a
+            // time cost a scan of 23-byte keys three allocations.
+            self.buf
+                .reserve((at + SLICE_LEN).max(MIN_CAPACITY) - self.buf.len());
+        }
         self.buf.resize(at + SLICE_LEN, 0);
         self.buf[at..at + SLICE_LEN].copy_from_slice(&ikey.to_be_bytes());
         self.buf.truncate(at + len.min(SLICE_LEN));

@@ -37,30 +37,68 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    /// A frame that has not located its first leaf yet.
-    pub(super) fn new(
+    /// A frame that has not located its first leaf yet, built in place on the heap: a frame
+    /// built on the stack and moved into a box was copied whole (~700 bytes, mostly the
+    /// snapshot's unused entry storage), once per layer a scan enters for the first time
+    /// (with the key buffer's growth, about 8% of YCSB-E).
+    pub(super) fn boxed(
         root: *mut NodeHeader,
         bound: Option<Position>,
         bound_rest: Option<usize>,
         prefetch_values: bool,
-    ) -> Self {
-        Frame {
-            root,
-            snapshot: Snapshot {
-                prefetch_values,
-                ..Snapshot::EMPTY
-            },
-            located: false,
-            index: 0,
-            checking: true,
-            position: None,
-            bound,
-            bound_rest,
-            seek: None,
+    ) -> Box<Self> {
+        // Every field is written below; this destructuring stops compiling when a field is
+        // added to `Frame` or `Snapshot` and not to this list.
+        #[allow(dead_code)]
+        fn every_field_is_written(frame: Frame) {
+            let Frame {
+                root: _,
+                snapshot,
+                located: _,
+                index: _,
+                checking: _,
+                position: _,
+                bound: _,
+                bound_rest: _,
+                seek: _,
+            } = frame;
+            let Snapshot {
+                entries: _,
+                leaf: _,
+                next: _,
+                prev: _,
+                low_bound: _,
+                prefetch_values: _,
+                plain: _,
+            } = snapshot;
+        }
+        let mut frame = Box::<Frame>::new_uninit();
+        let at = frame.as_mut_ptr();
+        // SAFETY: `at` points to the box's storage for one `Frame`; every field is written
+        // below (the snapshot's entry vector as an empty one, which leaves its storage
+        // uninitialized, as an `ArrayVec` may), so the frame is initialized after them.
+        unsafe {
+            (&raw mut (*at).root).write(root);
+            let snapshot = &raw mut (*at).snapshot;
+            (&raw mut (*snapshot).entries).write(arrayvec::ArrayVec::new_const());
+            (&raw mut (*snapshot).leaf).write(core::ptr::null());
+            (&raw mut (*snapshot).next).write(core::ptr::null_mut());
+            (&raw mut (*snapshot).prev).write(core::ptr::null_mut());
+            (&raw mut (*snapshot).low_bound).write(0);
+            (&raw mut (*snapshot).prefetch_values).write(prefetch_values);
+            (&raw mut (*snapshot).plain).write(true);
+            (&raw mut (*at).located).write(false);
+            (&raw mut (*at).index).write(0);
+            (&raw mut (*at).checking).write(true);
+            (&raw mut (*at).position).write(None);
+            (&raw mut (*at).bound).write(bound);
+            (&raw mut (*at).bound_rest).write(bound_rest);
+            (&raw mut (*at).seek).write(None);
+            frame.assume_init()
         }
     }
 
-    /// Makes this frame what [`Frame::new`] builds, in place (its snapshot's storage reused).
+    /// Makes this frame what [`Frame::boxed`] builds, in place (its snapshot's storage reused).
     /// The snapshot's leaf, sibling and bound fields keep stale values: they are read only
     /// while `located`, and `fill` overwrites them first.
     pub(super) fn reset(

@@ -49,16 +49,6 @@ pub(super) struct Snapshot {
 }
 
 impl Snapshot {
-    pub(super) const EMPTY: Snapshot = Snapshot {
-        entries: ArrayVec::new_const(),
-        leaf: core::ptr::null(),
-        next: core::ptr::null_mut(),
-        prev: core::ptr::null_mut(),
-        low_bound: 0,
-        prefetch_values: true,
-        plain: true,
-    };
-
     /// Reads `leaf` into `self` (in place: no copy of the entries) until a read validates;
     /// `false` if the leaf was unlinked.
     pub(super) fn fill<D: Direction>(&mut self, leaf: &Leaf) -> bool {

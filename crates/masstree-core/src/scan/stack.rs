@@ -57,7 +57,7 @@ impl FrameStack {
         self.frames[..self.depth].last_mut().map(|f| &mut **f)
     }
 
-    /// Enters a layer: a frame as [`Frame::new`] builds it, reusing a spare one if there is.
+    /// Enters a layer: a frame as [`Frame::boxed`] builds it, reusing a spare one if there is.
     pub(super) fn push(
         &mut self,
         root: *mut NodeHeader,
@@ -68,12 +68,8 @@ impl FrameStack {
         if let Some(spare) = self.frames.get_mut(self.depth) {
             spare.reset(root, bound, bound_rest, prefetch_values);
         } else {
-            self.frames.push(Box::new(Frame::new(
-                root,
-                bound,
-                bound_rest,
-                prefetch_values,
-            )));
+            self.frames
+                .push(Frame::boxed(root, bound, bound_rest, prefetch_values));
         }
         self.depth += 1;
     }
