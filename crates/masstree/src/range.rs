@@ -193,6 +193,21 @@ impl<'g, K: ?Sized, V: 'g, S: Storage<V>> DoubleEndedIterator for Values<'g, K, 
     fn next_back(&mut self) -> Option<Self::Item> {
         self.range.next_back_value()
     }
+
+    #[inline]
+    fn rfold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
+        if self.range.front.has_emitted() {
+            // The ends must compare keys so as not to cross: one by one.
+            let mut acc = init;
+            while let Some(value) = self.next_back() {
+                acc = f(acc, value);
+            }
+            return acc;
+        }
+        let range = &mut self.range;
+        let back = range.back.get_or_insert_with(|| range.front.opposite());
+        back.fold_values(init, f)
+    }
 }
 
 impl<'g, K: ?Sized, V: 'g, S: Storage<V>> core::iter::FusedIterator for Values<'g, K, V, S> {}

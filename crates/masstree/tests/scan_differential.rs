@@ -159,6 +159,16 @@ proptest! {
         let mut part = range().values();
         let head: Vec<u32> = part.by_ref().take(split).copied().collect();
         prop_assert_eq!(&part.fold(head, push), &want_values);
+        let reversed = want_values.iter().rev().copied().collect::<Vec<_>>();
+        prop_assert_eq!(&range().values().rev().fold(Vec::new(), push), &reversed);
+        let mut part = range().values().rev();
+        let head: Vec<u32> = part.by_ref().take(split).copied().collect();
+        prop_assert_eq!(&part.fold(head, push), &reversed);
+        let mut part = range().values();
+        let first = part.next().copied();
+        let mut from_back = part.rev().fold(Vec::new(), push);
+        from_back.extend(first);
+        prop_assert_eq!(&from_back, &reversed);
         let mut part = range().values();
         let last = part.next_back().copied();
         let mut both = part.fold(Vec::new(), push);
@@ -267,9 +277,10 @@ fn values_only_ends_meet_exactly() {
     }
 }
 
-/// `values().fold(..)` (and so `sum` and `for_each`) drains the scan's runs with their position
-/// in a register; it must return what `next` does, over layers (keys sharing 8-byte prefixes),
-/// suffixes, leaf boundaries, bounded ends in and below layer 0, and after partial consumption.
+/// `values().fold(..)` and `values().rev().fold(..)` (and so `sum` and `for_each`) drain the
+/// scan's runs with their position in a register; they must return what `next` does, over
+/// layers (keys sharing 8-byte prefixes), suffixes, leaf boundaries, bounded ends in and below
+/// layer 0, and after partial consumption.
 #[test]
 fn values_fold_matches_next() {
     let n: u32 = if cfg!(miri) { 80 } else { 3_000 };
@@ -315,6 +326,14 @@ fn values_fold_matches_next() {
             let mut it = m.range((start, end)).values();
             let head: Vec<u32> = it.by_ref().take(skip).copied().collect();
             assert_eq!(it.fold(head, push), want, "{start:?}..{end:?}, skip {skip}");
+            let want_rev: Vec<u32> = want.iter().rev().copied().collect();
+            let mut it = m.range((start, end)).values().rev();
+            let head: Vec<u32> = it.by_ref().take(skip).copied().collect();
+            assert_eq!(
+                it.fold(head, push),
+                want_rev,
+                "rev {start:?}..{end:?}, skip {skip}"
+            );
         }
         let sum: u64 = m.range((start, end)).values().map(|&v| u64::from(v)).sum();
         assert_eq!(sum, want.iter().map(|&v| u64::from(v)).sum::<u64>());
