@@ -199,6 +199,52 @@ fn values_scan_run_crossing_a_split() {
     });
 }
 
+/// `fold_values` (the run drained with its position in a register) against bounded ends
+/// (the run stops at the end's first slice, layer 0) while the leaf it reads splits, in both
+/// directions: every key present throughout and inside the bounds comes out, once, in order.
+#[test]
+fn values_fold_with_bounded_ends_crossing_a_split() {
+    use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        for i in 0..15 {
+            insert(&tree, &key(i * 2), i * 2);
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(9), 9))
+        };
+        thread::yield_now();
+        let guard = tree.pin();
+        let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
+            &tree,
+            &guard,
+            KeyBound::Included(key(4).to_vec()),
+            KeyBound::Excluded(key(20).to_vec()),
+        );
+        let mut seen = forward.fold_values(Vec::new(), |mut acc, v| {
+            acc.push(*v);
+            acc
+        });
+        seen.retain(|v| v % 2 == 0);
+        assert_eq!(seen, (2..10).map(|i| i * 2).collect::<Vec<_>>());
+        let mut reverse = ScanCursor::<u64, Boxed, Reverse>::new(
+            &tree,
+            &guard,
+            KeyBound::Excluded(key(24).to_vec()),
+            KeyBound::Included(key(6).to_vec()),
+        );
+        let mut back = reverse.fold_values(Vec::new(), |mut acc, v| {
+            acc.push(*v);
+            acc
+        });
+        back.retain(|v| v % 2 == 0);
+        assert_eq!(back, (3..12).rev().map(|i| i * 2).collect::<Vec<_>>());
+        drop(guard);
+        t.join().unwrap();
+    });
+}
+
 /// A forward scan entering sublayers from their left end, where it starts at the layer's
 /// entry leaf without a descent, while a writer splits the first layer's entry leaf; the
 /// second layer reuses the first layer's frame. Every key present throughout comes out, once,
