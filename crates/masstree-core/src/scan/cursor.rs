@@ -151,13 +151,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         // SAFETY: `run` moved since the key was last written, so an entry was taken from the
         // open run: it lies behind `run` in scan order, inside the frame's entries, which the
         // run keeps unchanged.
-        let entry = unsafe {
-            &*if D::FORWARD {
-                self.run.sub(1)
-            } else {
-                self.run
-            }
-        };
+        let entry = unsafe { &*last_taken::<D>(self.run) };
         self.key
             .set_slice(self.run_depth, entry.ikey, usize::from(entry.keylen.min(8)));
         if entry.keylen == KEYLEN_SUFFIX {
@@ -217,9 +211,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         let entries = &frame.snapshot.entries;
         let len = entries.len();
         let everything = frame.snapshot.plain && end.is_none();
-        let takes = |e: &Entry| {
-            let ends_here = e.keylen <= 8 || (e.keylen == KEYLEN_SUFFIX && !e.suffix().is_none());
-            ends_here
+        let takes = |e: &&Entry| {
+            e.ends_in_layer()
                 && end.is_none_or(|end| {
                     if D::FORWARD {
                         e.ikey < end
@@ -228,21 +221,25 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                     }
                 })
         };
-        let range = if everything {
-            // Every entry qualifies: no need to look at them.
-            if D::FORWARD {
-                frame.index.min(len)..len
-            } else {
-                0..len.saturating_sub(frame.index)
-            }
-        } else if D::FORWARD {
-            let start = frame.index.min(len);
-            let stop = start + entries[start..].iter().take_while(|e| takes(e)).count();
-            start..stop
+        // The entries not taken yet, in key order; the run is the leading ones (in scan order)
+        // that `takes` accepts: all of them when `everything`, without looking.
+        let untaken = if D::FORWARD {
+            frame.index.min(len)..len
         } else {
-            let top = len.saturating_sub(frame.index);
-            let bottom = top - entries[..top].iter().rev().take_while(|e| takes(e)).count();
-            bottom..top
+            0..len.saturating_sub(frame.index)
+        };
+        let range = if everything {
+            untaken
+        } else if D::FORWARD {
+            let n = entries[untaken.clone()].iter().take_while(takes).count();
+            untaken.start..untaken.start + n
+        } else {
+            let n = entries[untaken.clone()]
+                .iter()
+                .rev()
+                .take_while(takes)
+                .count();
+            untaken.end - n..untaken.end
         };
         let base = entries.as_ptr();
         // SAFETY: `range` lies within `entries` (both ends at most `len`).
@@ -260,16 +257,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         }
         // SAFETY: the run is not empty, so the entry it names next lies inside the frame's
         // entries, unchanged while the run is open (see `run`).
-        let entry = unsafe {
-            if D::FORWARD {
-                let entry = &*self.run;
-                self.run = self.run.add(1);
-                entry
-            } else {
-                self.run = self.run.sub(1);
-                &*self.run
-            }
-        };
+        let entry = unsafe { take::<D>(&mut self.run) };
         Some(entry.value)
     }
 
@@ -301,17 +289,9 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         loop {
             let (mut at, end) = (self.run, self.run_end);
             while at != end {
-                // SAFETY: as in `take_from_run`: `at` stays inside the open run.
-                let entry = unsafe {
-                    if D::FORWARD {
-                        let entry = &*at;
-                        at = at.add(1);
-                        entry
-                    } else {
-                        at = at.sub(1);
-                        &*at
-                    }
-                };
+                // SAFETY: as in `take_from_run`: `at != end`, so the next entry lies inside the
+                // open run.
+                let entry = unsafe { take::<D>(&mut at) };
                 // Kept up to date before `f` runs: `f` may panic, or look at nothing but its
                 // own state; a store, not a reload.
                 self.run = at;
@@ -401,9 +381,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             return None;
         }
         let entry = frame.upcoming::<D>()?;
-        let ends_here =
-            entry.keylen <= 8 || (entry.keylen == KEYLEN_SUFFIX && !entry.suffix().is_none());
-        ends_here.then_some((depth, entry))
+        entry.ends_in_layer().then_some((depth, entry))
     }
 
     /// Moves past the entry [`ScanCursor::peek_plain`] returned.
@@ -544,6 +522,41 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             }
         }
     }
+}
+
+/// Takes the entry a run position `at` names next in scan order and moves `at` past it
+/// (forward: `at` is the entry, then one past it; reverse: `at` is one past the entry).
+///
+/// # Safety
+///
+/// The run must not be empty at `at`: the entry it names lies inside the run's entries, which
+/// stay allocated and unchanged for `'e`.
+#[inline(always)]
+unsafe fn take<'e, D: Direction>(at: &mut *const Entry) -> &'e Entry {
+    // SAFETY: the caller's guarantee: the entry at (forward) or just below (reverse) `at` is
+    // inside the run, so the moved position is within or one past the entries.
+    unsafe {
+        if D::FORWARD {
+            let entry = &**at;
+            *at = at.add(1);
+            entry
+        } else {
+            *at = at.sub(1);
+            &**at
+        }
+    }
+}
+
+/// The entry [`take`] returned last, given the run position after it.
+///
+/// # Safety
+///
+/// At least one entry was taken from the run to reach `at`.
+#[inline(always)]
+unsafe fn last_taken<D: Direction>(at: *const Entry) -> *const Entry {
+    // SAFETY: the caller's guarantee: forward, the entry taken last is just below `at`;
+    // reverse, `at` names it.
+    if D::FORWARD { unsafe { at.sub(1) } } else { at }
 }
 
 #[cfg(all(test, not(loom)))]

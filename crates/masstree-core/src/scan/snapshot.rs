@@ -25,6 +25,14 @@ impl Entry {
         self.suffix
     }
 
+    /// Whether the key ends in this layer (in its slice, or with its suffix): not a layer
+    /// link, nor a suffix slot without its suffix. Such an entry needs no step beyond its own
+    /// key: the entries a scan's fast paths take.
+    #[inline]
+    pub(super) fn ends_in_layer(&self) -> bool {
+        self.keylen <= 8 || (self.keylen == KEYLEN_SUFFIX && !self.suffix.is_none())
+    }
+
     #[inline]
     pub(super) fn position(&self) -> Position {
         (self.ikey, class_order(self.keylen))
@@ -89,14 +97,10 @@ impl Snapshot {
                 let suffix = if keylen == KEYLEN_SUFFIX {
                     let suffix = leaf.suffix(slot);
                     if let Some(long) = suffix.long() {
-                        // Only a real address: a prefetch of null costs a failed page walk
-                        // (measured: it halved YCSB-E).
                         crate::prefetch::prefetch_line(long);
                     }
-                    plain &= !suffix.is_none();
                     suffix
                 } else {
-                    plain &= keylen != KEYLEN_LAYER;
                     SlotSuffix::NONE
                 };
                 if self.prefetch_values && keylen != KEYLEN_LAYER {
@@ -108,6 +112,7 @@ impl Snapshot {
                     value,
                     suffix,
                 };
+                plain &= entry.ends_in_layer();
                 debug_assert!(count < WIDTH);
                 // SAFETY: a permutation lists at most `WIDTH` slots, the vector's capacity, so
                 // `count < WIDTH`.
