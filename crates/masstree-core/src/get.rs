@@ -104,12 +104,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                             _ if class != KEYLEN_SUFFIX => SuffixSeen::Short(false),
                             Some(wanted) => SuffixSeen::Short(leaf.short_suffix(slot) == wanted),
                             None => {
+                                // Null when the slot holds a short suffix instead:
+                                // `prefetch_line` skips it.
                                 let suffix = leaf.long_suffix(slot);
-                                if !suffix.is_null() {
-                                    // Only a real address: a prefetch of null costs a failed
-                                    // page walk (the slot may hold a short suffix instead).
-                                    crate::prefetch::prefetch_line(suffix);
-                                }
+                                crate::prefetch::prefetch_line(suffix);
                                 SuffixSeen::Long(suffix)
                             }
                         };

@@ -29,9 +29,13 @@ pub(crate) fn prefetch_node<T>(ptr: *const T) {
     let _ = ptr;
 }
 
-/// Asks the CPU to start loading the one cache line at `ptr` (a value).
+/// Asks the CPU to start loading the one cache line at `ptr` (a value, a suffix). Null is
+/// skipped, as in [`prefetch_node`] (a slot's suffix or value pointer may be null).
 #[inline(always)]
 pub(crate) fn prefetch_line<T>(ptr: *const T) {
+    if ptr.is_null() {
+        return;
+    }
     #[cfg(all(target_arch = "x86_64", not(miri)))]
     {
         use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
@@ -46,24 +50,24 @@ pub(crate) fn prefetch_line<T>(ptr: *const T) {
 /// on the way to any long suffix of the leaf), if it has one: its first two lines.
 #[inline(always)]
 pub(crate) fn prefetch_suffix_table(leaf: &Leaf) {
-    prefetch_table(leaf.suffix_table_addr());
+    prefetch_table(leaf.suffix_table_addr(), 2);
 }
 
 /// [`prefetch_suffix_table`] for the short-suffix table (136 bytes: up to three lines, as the
 /// allocation need not start on one).
 #[inline(always)]
 pub(crate) fn prefetch_short_suffix_table(leaf: &Leaf) {
-    let table = leaf.short_suffix_table_addr();
-    prefetch_table(table);
-    if !table.is_null() {
-        prefetch_line(table.wrapping_add(128));
-    }
+    prefetch_table(leaf.short_suffix_table_addr(), 3);
 }
 
+/// The first `lines` cache lines of a leaf's table, if the leaf has one (null: none; the
+/// lines past it would be addresses in the null page, as costly as null itself).
 #[inline(always)]
-fn prefetch_table(table: *const u8) {
-    if !table.is_null() {
-        prefetch_line(table);
-        prefetch_line(table.wrapping_add(64));
+fn prefetch_table(table: *const u8, lines: usize) {
+    if table.is_null() {
+        return;
+    }
+    for line in 0..lines {
+        prefetch_line(table.wrapping_add(line * 64));
     }
 }
