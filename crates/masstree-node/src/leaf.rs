@@ -259,8 +259,10 @@ impl Leaf {
     #[inline]
     pub fn set_suffix(&self, lock: &NodeLock<'_>, s: usize, suffix: SlotSuffix) -> *mut SuffixRaw {
         debug_assert!(lock.guards(self.version()));
+        // Relaxed: the tables are only allocated and stored under this lock, and taking the
+        // lock acquired everything earlier holders wrote (the Acquire loads are for readers).
         let short = self.short_suffixes.load(Ordering::Relaxed);
-        let long = self.suffixes.load(Ordering::Acquire);
+        let long = self.suffixes.load(Ordering::Relaxed);
         if let Some((word, len)) = suffix.short_word() {
             let table = if short.is_null() {
                 let fresh = Box::into_raw(Box::new(ShortSuffixes::new()));
