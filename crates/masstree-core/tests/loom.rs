@@ -108,12 +108,10 @@ fn layer_creation_vs_get() {
     });
 }
 
-/// A forward and a reverse scan crossing a leaf that splits under them: every key present
-/// throughout comes out, once, in order.
-#[test]
-fn scan_crossing_a_split() {
-    use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
-    model(|| {
+/// The setup the scan-across-a-split models share: a full leaf of the even keys 0, 2, .., 28,
+/// a writer inserting 9 (which splits it), and `read` run on this thread meanwhile.
+fn during_a_split_of_the_evens(read: impl Fn(&Tree) + Send + Sync + 'static) {
+    model(move || {
         let tree = Arc::new(Tree::new());
         for i in 0..15 {
             insert(&tree, &key(i * 2), i * 2);
@@ -123,9 +121,27 @@ fn scan_crossing_a_split() {
             thread::spawn(move || insert(&tree, &key(9), 9))
         };
         thread::yield_now();
+        read(&tree);
+        t.join().unwrap();
+    });
+}
+
+/// The even values of `values`, in their order: the keys present throughout a split of the
+/// evens.
+fn evens(mut values: Vec<u64>) -> Vec<u64> {
+    values.retain(|v| v % 2 == 0);
+    values
+}
+
+/// A forward and a reverse scan crossing a leaf that splits under them: every key present
+/// throughout comes out, once, in order.
+#[test]
+fn scan_crossing_a_split() {
+    use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
+    during_a_split_of_the_evens(|tree| {
         let guard = tree.pin();
         let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
-            &tree,
+            tree,
             &guard,
             KeyBound::Unbounded,
             KeyBound::Unbounded,
@@ -134,10 +150,9 @@ fn scan_crossing_a_split() {
         while let Some((_, v)) = forward.next_entry() {
             seen.push(*v);
         }
-        seen.retain(|v| v % 2 == 0);
-        assert_eq!(seen, (0..15).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(evens(seen), (0..15).map(|i| i * 2).collect::<Vec<_>>());
         let mut reverse = ScanCursor::<u64, Boxed, Reverse>::new(
-            &tree,
+            tree,
             &guard,
             KeyBound::Unbounded,
             KeyBound::Unbounded,
@@ -146,10 +161,10 @@ fn scan_crossing_a_split() {
         while let Some((_, v)) = reverse.next_entry() {
             back.push(*v);
         }
-        back.retain(|v| v % 2 == 0);
-        assert_eq!(back, (0..15).rev().map(|i| i * 2).collect::<Vec<_>>());
-        drop(guard);
-        t.join().unwrap();
+        assert_eq!(
+            evens(back),
+            (0..15).rev().map(|i| i * 2).collect::<Vec<_>>()
+        );
     });
 }
 
@@ -159,19 +174,10 @@ fn scan_crossing_a_split() {
 #[test]
 fn values_scan_run_crossing_a_split() {
     use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
-    model(|| {
-        let tree = Arc::new(Tree::new());
-        for i in 0..15 {
-            insert(&tree, &key(i * 2), i * 2);
-        }
-        let t = {
-            let tree = tree.clone();
-            thread::spawn(move || insert(&tree, &key(9), 9))
-        };
-        thread::yield_now();
+    during_a_split_of_the_evens(|tree| {
         let guard = tree.pin();
         let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
-            &tree,
+            tree,
             &guard,
             KeyBound::Unbounded,
             KeyBound::Unbounded,
@@ -180,10 +186,9 @@ fn values_scan_run_crossing_a_split() {
         while let Some(v) = forward.next_value() {
             seen.push(*v);
         }
-        seen.retain(|v| v % 2 == 0);
-        assert_eq!(seen, (0..15).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(evens(seen), (0..15).map(|i| i * 2).collect::<Vec<_>>());
         let mut reverse = ScanCursor::<u64, Boxed, Reverse>::new(
-            &tree,
+            tree,
             &guard,
             KeyBound::Unbounded,
             KeyBound::Unbounded,
@@ -192,10 +197,10 @@ fn values_scan_run_crossing_a_split() {
         while let Some(v) = reverse.next_value() {
             back.push(*v);
         }
-        back.retain(|v| v % 2 == 0);
-        assert_eq!(back, (0..15).rev().map(|i| i * 2).collect::<Vec<_>>());
-        drop(guard);
-        t.join().unwrap();
+        assert_eq!(
+            evens(back),
+            (0..15).rev().map(|i| i * 2).collect::<Vec<_>>()
+        );
     });
 }
 
@@ -205,43 +210,33 @@ fn values_scan_run_crossing_a_split() {
 #[test]
 fn values_fold_with_bounded_ends_crossing_a_split() {
     use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
-    model(|| {
-        let tree = Arc::new(Tree::new());
-        for i in 0..15 {
-            insert(&tree, &key(i * 2), i * 2);
-        }
-        let t = {
-            let tree = tree.clone();
-            thread::spawn(move || insert(&tree, &key(9), 9))
-        };
-        thread::yield_now();
+    during_a_split_of_the_evens(|tree| {
         let guard = tree.pin();
         let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
-            &tree,
+            tree,
             &guard,
             KeyBound::Included(key(4).to_vec()),
             KeyBound::Excluded(key(20).to_vec()),
         );
-        let mut seen = forward.fold_values(Vec::new(), |mut acc, v| {
+        let seen = forward.fold_values(Vec::new(), |mut acc, v| {
             acc.push(*v);
             acc
         });
-        seen.retain(|v| v % 2 == 0);
-        assert_eq!(seen, (2..10).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(evens(seen), (2..10).map(|i| i * 2).collect::<Vec<_>>());
         let mut reverse = ScanCursor::<u64, Boxed, Reverse>::new(
-            &tree,
+            tree,
             &guard,
             KeyBound::Excluded(key(24).to_vec()),
             KeyBound::Included(key(6).to_vec()),
         );
-        let mut back = reverse.fold_values(Vec::new(), |mut acc, v| {
+        let back = reverse.fold_values(Vec::new(), |mut acc, v| {
             acc.push(*v);
             acc
         });
-        back.retain(|v| v % 2 == 0);
-        assert_eq!(back, (3..12).rev().map(|i| i * 2).collect::<Vec<_>>());
-        drop(guard);
-        t.join().unwrap();
+        assert_eq!(
+            evens(back),
+            (3..12).rev().map(|i| i * 2).collect::<Vec<_>>()
+        );
     });
 }
 
