@@ -63,6 +63,10 @@ fn run<S: Storage<u64>>() {
                 sum += m.values().map(|v| *S::as_value(&v)).sum::<u64>();
             }
         }
+        "ycsbe" => match std::env::var("CONTENDER").as_deref() {
+            Ok("bbtree") => sum += ycsb_e::<masstree_benches::contenders::BBTree>(&keys, scans),
+            _ => sum += ycsb_e::<masstree_benches::contenders::Ours>(&keys, scans),
+        },
         "load" => {}
         "shape" => {
             for len in [8usize, 32] {
@@ -100,4 +104,40 @@ fn run<S: Storage<u64>>() {
         }
     }
     println!("{}", black_box(sum));
+}
+
+/// YCSB-E's scans through the benchmarks' contender API (`CONTENDER=bbtree` for that peer):
+/// keys of `user` and 19 digits (10^4 first slices, a sublayer of ~20 keys under each),
+/// scans of 1..=100 entries (`SCAN_N` fixes the length) from a loaded key, `ROUNDS` times.
+/// Prints the time per scan.
+fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: usize) -> u64 {
+    let ycsb: Vec<Vec<u8>> = keys
+        .iter()
+        .map(|k| {
+            let digits = u64::from_be_bytes(*k) % 10_000_000_000_000_000_000;
+            format!("user{digits:019}").into_bytes()
+        })
+        .collect();
+    let map = C::new();
+    let session = map.session();
+    for (i, k) in ycsb.iter().enumerate() {
+        map.insert(&session, k, i as u64);
+    }
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    let (rounds, fixed) = (env("ROUNDS").unwrap_or(1), env("SCAN_N"));
+    let start = std::time::Instant::now();
+    let mut sum = 0u64;
+    for _ in 0..rounds {
+        for (i, k) in ycsb.iter().enumerate().take(scans) {
+            let n = fixed.unwrap_or(1 + i % 100);
+            sum += map.scan(&session, Some(k), n).map_or(0, |s| s.sum);
+        }
+    }
+    let took = start.elapsed().as_nanos() as f64;
+    eprintln!("{}: {:.0} ns/scan", C::NAME, took / (scans * rounds) as f64);
+    sum
 }

@@ -109,6 +109,18 @@ impl KeyBuilder {
         self.buf.clear();
     }
 
+    /// Bytes the builder holds room for before it reallocates.
+    ///
+    /// ```
+    /// let b = masstree_key::KeyBuilder::with_capacity(64);
+    /// assert!(b.capacity() >= 64);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Truncates to `depth` full slices (`8 * depth` bytes), then appends the
     /// first `len` bytes of `ikey` in big-endian order.
     ///

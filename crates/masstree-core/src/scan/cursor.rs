@@ -4,6 +4,7 @@ use super::bounds::KeyBound;
 use super::direction::Direction;
 use super::frame::{locate, next_in_snapshot, position_of};
 use super::snapshot::Entry;
+use super::spare::{self, Spare};
 use super::stack::FrameStack;
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
@@ -416,6 +417,12 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     fn step(&mut self) -> Option<*mut ()> {
         if !self.started {
             self.started = true;
+            // The frames and key buffer the thread's last scan left, if any (see `spare`); the
+            // key buffer is untouched before the first step.
+            if let Some(spare) = spare::take() {
+                self.frames = FrameStack::with_spares(spare.frames);
+                self.key = spare.key;
+            }
             let start = self.start.key();
             self.frames.push(
                 self.root,
@@ -520,6 +527,19 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                 }
                 _ => return Some(entry.value),
             }
+        }
+    }
+}
+
+impl<V, S: ValueSlot<V>, D: Direction> Drop for ScanCursor<'_, V, S, D> {
+    /// Leaves the frames and key buffer to the thread's next scan (see `spare`). The run's
+    /// pointers into the frames die with the cursor.
+    fn drop(&mut self) {
+        if self.started {
+            spare::keep(Spare {
+                frames: self.frames.take_all(),
+                key: core::mem::replace(&mut self.key, KeyBuilder::new()),
+            });
         }
     }
 }

@@ -22,13 +22,15 @@
 //!
 //! The pieces, one file each: [`Direction`] (`direction.rs`), the validated copy of one leaf
 //! (`snapshot.rs`), the per-layer state and how it finds and steps through its leaf
-//! (`frame.rs`), the stack of frames that keeps them allocated between layers (`stack.rs`), the bounds (`bounds.rs`) and the cursor that drives them (`cursor.rs`).
+//! (`frame.rs`), the stack of frames that keeps them allocated between layers (`stack.rs`), the buffers a
+//! thread keeps between scans (`spare.rs`), the bounds (`bounds.rs`) and the cursor that drives them (`cursor.rs`).
 
 mod bounds;
 mod cursor;
 mod direction;
 mod frame;
 mod snapshot;
+mod spare;
 mod stack;
 
 pub use bounds::KeyBound;

@@ -33,6 +33,19 @@ impl FrameStack {
         }
     }
 
+    /// A stack whose spare frames are `frames` (left by an earlier scan: reset before use).
+    #[allow(clippy::vec_box)] // see `frames`
+    pub(super) fn with_spares(frames: Vec<Box<Frame>>) -> Self {
+        FrameStack { frames, depth: 0 }
+    }
+
+    /// Every frame, live or spare, leaving the stack empty.
+    #[allow(clippy::vec_box)] // see `frames`
+    pub(super) fn take_all(&mut self) -> Vec<Box<Frame>> {
+        self.depth = 0;
+        core::mem::take(&mut self.frames)
+    }
+
     /// Number of live frames.
     #[inline(always)]
     pub(super) fn len(&self) -> usize {
