@@ -4,14 +4,13 @@ use super::bounds::KeyBound;
 use super::direction::Direction;
 use super::frame::{locate, next_in_snapshot, position_of};
 use super::snapshot::Entry;
-use super::spare::{self, Spare};
-use super::stack::FrameStack;
+use super::spare::ScanBuffers;
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use core::cmp::Ordering;
 use core::marker::PhantomData;
 use masstree_alloc::{GuardOf, Reclaim};
-use masstree_key::{KEYLEN_SUFFIX, KeyBuilder, ikey_of};
+use masstree_key::{KEYLEN_SUFFIX, ikey_of};
 use masstree_node::{KEYLEN_LAYER, NodeHeader};
 
 /// A lending cursor over a tree in direction `D`: each [`ScanCursor::next_entry`] returns the
@@ -19,11 +18,11 @@ use masstree_node::{KEYLEN_LAYER, NodeHeader};
 pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     /// The layer-0 entry node, read when the cursor was opened.
     root: *mut NodeHeader,
-    /// One frame per layer the scan is inside; empty until the first step (so an end of a
-    /// double-ended range that is never used costs no allocation).
-    frames: FrameStack,
+    /// One frame per layer the scan is inside (empty until the first step, so an end of a
+    /// double-ended range that is never used costs no allocation), and the key buffer; left
+    /// to the thread's next scan when the cursor drops (see `spare`).
+    buf: ScanBuffers,
     started: bool,
-    key: KeyBuilder,
     start: KeyBound,
     end: KeyBound,
     past_start: bool,
@@ -104,9 +103,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         let end_slice = end.key().map(ikey_of);
         Self {
             root,
-            frames: FrameStack::new(),
+            buf: ScanBuffers::new(),
             started: false,
-            key: KeyBuilder::new(),
             start,
             end,
             past_start: false,
@@ -133,13 +131,13 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// iterator, which is what it is for).
     pub fn last_key(&mut self) -> Option<&[u8]> {
         self.write_pending_key();
-        self.emitted.then(|| self.key.as_bytes())
+        self.emitted.then(|| self.buf.key.as_bytes())
     }
 
     /// [`ScanCursor::last_key`] for a shared borrow: `None` as well when the last key returned
     /// by [`ScanCursor::next_value`] was not written out yet (for `Debug` output).
     pub fn last_key_written(&self) -> Option<&[u8]> {
-        (self.emitted && self.run == self.run_start).then(|| self.key.as_bytes())
+        (self.emitted && self.run == self.run_start).then(|| self.buf.key.as_bytes())
     }
 
     /// Writes the key of the last [`ScanCursor::next_value`] entry into the key buffer.
@@ -153,13 +151,14 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         // open run: it lies behind `run` in scan order, inside the frame's entries, which the
         // run keeps unchanged.
         let entry = unsafe { &*last_taken::<D>(self.run) };
-        self.key
+        self.buf
+            .key
             .set_slice(self.run_depth, entry.ikey, usize::from(entry.keylen.min(8)));
         if entry.keylen == KEYLEN_SUFFIX {
             let suffix = entry.suffix();
             // SAFETY: the suffix was in a validated snapshot while the cursor's guard is
             // pinned; suffixes are immutable and freed only through the reclaimer.
-            self.key.push_bytes(unsafe { suffix.as_bytes() });
+            self.buf.key.push_bytes(unsafe { suffix.as_bytes() });
         }
     }
 
@@ -171,7 +170,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if self.run.is_null() {
             return;
         }
-        if let Some(frame) = self.frames.last_mut() {
+        if let Some(frame) = self.buf.frames.last_mut() {
             let base = frame.snapshot.entries.as_ptr();
             // SAFETY: an open run points into this frame's entries (see `run`): the run was
             // opened on the innermost frame, and no frame is pushed or popped until the run is
@@ -201,9 +200,9 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if self.done {
             return;
         }
-        let depth = self.frames.len().wrapping_sub(1);
+        let depth = self.buf.frames.len().wrapping_sub(1);
         let end = self.end_slice;
-        let Some(frame) = self.frames.last() else {
+        let Some(frame) = self.buf.frames.last() else {
             return;
         };
         if !frame.located || frame.checking || (end.is_some() && depth != 0) {
@@ -354,7 +353,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                 Some(value) => value,
                 None => self.step()?,
             };
-            let key = self.key.as_bytes();
+            let key = self.buf.key.as_bytes();
             if !self.past_start {
                 if self.start.before_start(key, D::FORWARD) {
                     continue;
@@ -366,7 +365,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                 return None;
             }
             self.emitted = true;
-            return Some((self.key.as_bytes(), value));
+            return Some((self.buf.key.as_bytes(), value));
         }
     }
 
@@ -376,8 +375,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// takes it).
     #[inline(always)]
     fn peek_plain(&self) -> Option<(usize, Entry)> {
-        let depth = self.frames.len().checked_sub(1)?;
-        let frame = self.frames.last()?;
+        let depth = self.buf.frames.len().checked_sub(1)?;
+        let frame = self.buf.frames.last()?;
         if frame.checking {
             return None;
         }
@@ -388,7 +387,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// Moves past the entry [`ScanCursor::peek_plain`] returned.
     #[inline(always)]
     fn take_plain(&mut self) {
-        if let Some(frame) = self.frames.last_mut() {
+        if let Some(frame) = self.buf.frames.last_mut() {
             frame.index += 1;
         }
     }
@@ -401,30 +400,26 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         let (depth, entry) = self.peek_plain()?;
         self.take_plain();
         if entry.keylen <= 8 {
-            self.key
+            self.buf
+                .key
                 .set_slice(depth, entry.ikey, usize::from(entry.keylen));
         } else {
-            self.key.set_slice(depth, entry.ikey, 8);
+            self.buf.key.set_slice(depth, entry.ikey, 8);
             let suffix = entry.suffix();
             // SAFETY: the suffix was in a validated snapshot while we are pinned; suffixes are
             // immutable and freed only through the reclaimer.
-            self.key.push_bytes(unsafe { suffix.as_bytes() });
+            self.buf.key.push_bytes(unsafe { suffix.as_bytes() });
         }
         Some(entry.value)
     }
 
-    /// Advances to the next entry holding a value, writing its key into `self.key`.
+    /// Advances to the next entry holding a value, writing its key into `self.buf.key`.
     fn step(&mut self) -> Option<*mut ()> {
         if !self.started {
             self.started = true;
-            // The frames and key buffer the thread's last scan left, if any (see `spare`); the
-            // key buffer is untouched before the first step.
-            if let Some(spare) = spare::take() {
-                self.frames = FrameStack::with_spares(spare.frames);
-                self.key = spare.key;
-            }
+            self.buf.take_spare();
             let start = self.start.key();
-            self.frames.push(
+            self.buf.frames.push(
                 self.root,
                 start.map(position_of),
                 start.map(|_| 0),
@@ -432,15 +427,15 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             );
         }
         loop {
-            let depth = self.frames.len() - 1;
-            let Some(frame) = self.frames.last_mut() else {
+            let depth = self.buf.frames.len() - 1;
+            let Some(frame) = self.buf.frames.last_mut() else {
                 self.done = true;
                 return None;
             };
             if !frame.located && !locate::<D>(frame) {
                 // The layer was removed under us: it holds nothing now.
-                self.frames.pop();
-                if self.frames.is_empty() {
+                self.buf.frames.pop();
+                if self.buf.frames.is_empty() {
                     self.done = true;
                     return None;
                 }
@@ -480,8 +475,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                     true
                 };
                 if !more {
-                    self.frames.pop();
-                    if self.frames.is_empty() {
+                    self.buf.frames.pop();
+                    if self.buf.frames.is_empty() {
                         self.done = true;
                         return None;
                     }
@@ -489,13 +484,13 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                 continue;
             };
             let slice_len = usize::from(entry.keylen.min(8));
-            self.key.set_slice(depth, entry.ikey, slice_len);
+            self.buf.key.set_slice(depth, entry.ikey, slice_len);
             match entry.keylen {
                 KEYLEN_LAYER => {
                     // The layer after this one in scan order is where the scan goes once this
                     // one is done: start loading its entry node now, so its miss overlaps with
                     // this layer's (a hint only; nothing is read through it).
-                    if let Some(frame) = self.frames.last()
+                    if let Some(frame) = self.buf.frames.last()
                         && let Some(after) = frame.upcoming::<D>()
                         && after.keylen == KEYLEN_LAYER
                     {
@@ -512,7 +507,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                         let b = self.start.key().expect("bound path");
                         position_of(&b[o..])
                     });
-                    self.frames
+                    self.buf
+                        .frames
                         .push(entry.value.cast(), bound, child_bound, !S::INLINE);
                 }
                 KEYLEN_SUFFIX => {
@@ -522,24 +518,11 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                     let suffix = entry.suffix();
                     // SAFETY: the suffix was in a validated snapshot while we are pinned;
                     // suffixes are immutable and freed only through the reclaimer.
-                    self.key.push_bytes(unsafe { suffix.as_bytes() });
+                    self.buf.key.push_bytes(unsafe { suffix.as_bytes() });
                     return Some(entry.value);
                 }
                 _ => return Some(entry.value),
             }
-        }
-    }
-}
-
-impl<V, S: ValueSlot<V>, D: Direction> Drop for ScanCursor<'_, V, S, D> {
-    /// Leaves the frames and key buffer to the thread's next scan (see `spare`). The run's
-    /// pointers into the frames die with the cursor.
-    fn drop(&mut self) {
-        if self.started {
-            spare::keep(Spare {
-                frames: self.frames.take_all(),
-                key: core::mem::replace(&mut self.key, KeyBuilder::new()),
-            });
         }
     }
 }
