@@ -108,7 +108,7 @@ fn run<S: Storage<u64>>() {
 
 /// YCSB-E's scans through the benchmarks' contender API (`CONTENDER=bbtree` for that peer):
 /// keys of `user` and 19 digits (10^4 first slices, a sublayer of ~20 keys under each),
-/// scans of 1..=100 entries (`SCAN_N` fixes the length) from a loaded key, `ROUNDS` times.
+/// scans of 1..=100 entries (`SCAN_N` fixes the length; 0 looks the key up instead) from a loaded key, `ROUNDS` times.
 /// Prints the time per scan.
 fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: usize) -> u64 {
     let ycsb: Vec<Vec<u8>> = keys
@@ -133,8 +133,13 @@ fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: u
     let mut sum = 0u64;
     for _ in 0..rounds {
         for (i, k) in ycsb.iter().enumerate().take(scans) {
-            let n = fixed.unwrap_or(1 + i % 100);
-            sum += map.scan(&session, Some(k), n).map_or(0, |s| s.sum);
+            sum += match fixed {
+                // `SCAN_N=0`: a lookup of the key instead, for comparison.
+                Some(0) => map.get(&session, k).unwrap_or(0),
+                n => map
+                    .scan(&session, Some(k), n.unwrap_or(1 + i % 100))
+                    .map_or(0, |s| s.sum),
+            };
         }
     }
     let took = start.elapsed().as_nanos() as f64;

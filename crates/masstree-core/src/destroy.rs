@@ -52,7 +52,7 @@ pub(crate) unsafe fn destroy_layer<V, S: ValueSlot<V>>(root: *mut NodeHeader, va
                             panic.get_or_insert(payload);
                         }
                     }
-                    drop(Box::from_raw(node.cast::<masstree_node::Leaf>()));
+                    masstree_node::Leaf::free(node.cast());
                 } else {
                     let inode = node_ref::internode(node);
                     for i in 0..=inode.len() {

@@ -1,7 +1,7 @@
 //! How the tree's retired objects are freed.
 
 use masstree_alloc::Free;
-use masstree_node::{Suffix, SuffixRaw};
+use masstree_node::{Leaf, Suffix, SuffixRaw};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Frees a retired suffix.
@@ -16,6 +16,18 @@ impl Free<SuffixRaw> for FreeSuffix {
     unsafe fn size(ptr: *const SuffixRaw) -> usize {
         // SAFETY: a retired suffix is valid until freed (caller).
         unsafe { Suffix::bytes_of(ptr) }.len() + core::mem::size_of::<usize>()
+    }
+}
+
+/// Frees a retired leaf, with its short-suffix table when that was allocated with it
+/// ([`Leaf::free`]).
+pub(crate) struct FreeLeaf;
+
+impl Free<Leaf> for FreeLeaf {
+    unsafe fn free(ptr: *mut Leaf) {
+        // SAFETY: retired leaves came from `Box::into_raw(Box::new(Leaf))` or
+        // `Leaf::boxed_with_short_suffixes`, and are retired once.
+        unsafe { Leaf::free(ptr) };
     }
 }
 

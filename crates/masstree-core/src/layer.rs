@@ -30,8 +30,16 @@ pub(crate) fn build_layer(
     if (entries[1].0, entries[1].1.min(9)) < (entries[0].0, entries[0].1.min(9)) {
         entries.swap(0, 1);
     }
-    let bottom = Leaf::new(0, true);
+    // Keys with short suffixes (9 to 16 bytes past the slice: YCSB's keys in their sublayer)
+    // get the leaf with its short-suffix table in the same block.
+    let bottom = if entries.iter().any(|e| e.3.short_word().is_some()) {
+        Leaf::boxed_with_short_suffixes(0, true, false)
+    } else {
+        Box::into_raw(Box::new(Leaf::new(0, true)))
+    };
     {
+        // SAFETY: fresh and unpublished; freed only through the tree.
+        let bottom = unsafe { &*bottom };
         let lock = bottom.version().lock();
         for (slot, &(ikey, keylen, value, suffix)) in entries.iter().enumerate() {
             bottom.set_suffix(&lock, slot, suffix);
@@ -39,7 +47,7 @@ pub(crate) fn build_layer(
         }
         bottom.set_permutation(&lock, Permutation::sorted(2));
     }
-    let mut node: *mut NodeHeader = Box::into_raw(Box::new(bottom)).cast();
+    let mut node: *mut NodeHeader = bottom.cast();
     while shared > 0 {
         shared -= 8;
         let leaf = Leaf::new(0, true);
@@ -67,4 +75,69 @@ fn entry(rest: &[u8], value: *mut ()) -> (u64, u8, *mut (), SlotSuffix) {
         SlotSuffix::NONE
     };
     (ikey_of(rest), keylen_class(rest.len()), value, suffix)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::RawTree;
+    use masstree_node::{KEYLEN_LAYER, Leaf};
+
+    /// The leaves of the layer under `tree`'s first layer-0 slot, left to right (the test
+    /// thread is the only one using the tree).
+    fn sublayer_leaves(tree: &RawTree<u64>) -> Vec<&Leaf> {
+        // SAFETY: the tree is live and quiescent; nothing is freed while it is borrowed.
+        unsafe {
+            let (top, _) = crate::reach::reach_leaf(tree.root(), 0).expect("layer 0");
+            let slot = top.permutation().get(0);
+            assert_eq!(top.keylen(slot), KEYLEN_LAYER);
+            let (mut leaf, _) = crate::reach::reach_leaf(top.value(slot).cast(), 0).unwrap();
+            let mut leaves = vec![leaf];
+            while !leaf.next().is_null() {
+                leaf = &*leaf.next();
+                leaves.push(leaf);
+            }
+            leaves
+        }
+    }
+
+    /// A layer for keys with short suffixes (15-byte keys sharing their first slice: 7 bytes
+    /// past the sublayer's slice) starts with its short-suffix table in its leaf's block, and
+    /// the leaves its splits make get one too; a layer for keys ending in their slice does not.
+    #[test]
+    fn short_suffix_layers_get_their_table_in_the_leaf_block() {
+        let tree: RawTree<u64> = RawTree::new();
+        let guard = tree.pin();
+        let key = |i: u64| {
+            let mut k = b"sharedsl".to_vec();
+            k.extend_from_slice(&i.to_be_bytes()[1..]);
+            k.extend_from_slice(b"tail123");
+            k
+        };
+        tree.insert(&key(1), 1, &guard);
+        tree.insert(&key(2), 2, &guard);
+        let leaves = sublayer_leaves(&tree);
+        assert_eq!(leaves.len(), 1);
+        assert!(
+            leaves[0].has_inline_short_suffixes(),
+            "the new layer's leaf"
+        );
+        for i in 3..60 {
+            tree.insert(&key(i), i, &guard);
+        }
+        let leaves = sublayer_leaves(&tree);
+        assert!(leaves.len() > 2, "the layer split");
+        assert!(
+            leaves.iter().all(|l| l.has_inline_short_suffixes()),
+            "split halves"
+        );
+        for i in 1..60 {
+            assert_eq!(tree.get(&key(i), &guard), Some(&i));
+        }
+
+        let plain: RawTree<u64> = RawTree::new();
+        let guard = plain.pin();
+        plain.insert(b"sharedslAAAAAAAA", 1, &guard);
+        plain.insert(b"sharedslBBBBBBBB", 2, &guard);
+        assert!(!sublayer_leaves(&plain)[0].has_inline_short_suffixes());
+    }
 }

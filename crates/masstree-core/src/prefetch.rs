@@ -29,6 +29,21 @@ pub(crate) fn prefetch_node<T>(ptr: *const T) {
     let _ = ptr;
 }
 
+/// [`prefetch_node`] for a leaf whose block may hold its short-suffix table after it
+/// (`with_table`: see `Leaf::boxed_with_short_suffixes`): the table's lines too. Past a plain
+/// leaf's end the extra lines are only wasted hints.
+#[inline(always)]
+pub(crate) fn prefetch_leaf_block(ptr: *const Leaf, with_table: bool) {
+    prefetch_node(ptr);
+    if with_table && !ptr.is_null() {
+        const TABLE_LINES: usize = 3;
+        let end = ptr.cast::<u8>().wrapping_add(core::mem::size_of::<Leaf>());
+        for line in 0..TABLE_LINES {
+            prefetch_line(end.wrapping_add(line * 64));
+        }
+    }
+}
+
 /// Asks the CPU to start loading the one cache line at `ptr` (a value, a suffix). Null is
 /// skipped, as in [`prefetch_node`] (a slot's suffix or value pointer may be null).
 #[inline(always)]

@@ -6,6 +6,7 @@
 //! before an upper layer's leaf. (Layer creation holds an upper leaf but locks no existing lower
 //! node.)
 
+use crate::free::FreeLeaf;
 use crate::node_ref;
 use crate::reach::reach_leaf;
 use crate::search::{Search, search};
@@ -144,7 +145,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // and the sibling chain; readers still inside see `DELETED` and restart. Each is retired
         // once, here.
         unsafe {
-            guard.retire::<Leaf, FreeBox>(me.cast());
+            guard.retire::<Leaf, FreeLeaf>(me.cast());
             for node in retired {
                 guard.retire::<Internode, FreeBox>(node);
             }
@@ -182,7 +183,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // SAFETY: the layer is unreachable now: readers inside it reach the deleted leaf and
         // restart from layer 0. Each node is retired once, here; parents of live nodes are live.
         unsafe {
-            guard.retire::<Leaf, FreeBox>(me.cast());
+            guard.retire::<Leaf, FreeLeaf>(me.cast());
             while !above.is_null() {
                 let next = if (*above).version().load().is_root() {
                     core::ptr::null_mut()

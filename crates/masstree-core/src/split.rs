@@ -39,7 +39,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // Read before the left leaf changes: its moved slots are reused below.
         let separator = ikey_at(mid);
 
-        let right = Box::into_raw(Box::new(Leaf::new_locked(separator)));
+        // A leaf with short suffixes passes its table on: the right half gets one in its own
+        // block (see `Leaf::boxed_with_short_suffixes`), where the moved keys' short suffixes go.
+        let right = if leaf.short_suffix_table_addr().is_null() {
+            Box::into_raw(Box::new(Leaf::new_locked(separator)))
+        } else {
+            Leaf::boxed_with_short_suffixes(separator, false, true)
+        };
         // SAFETY: `right` is fresh, unpublished, created locked; we adopt its lock once.
         let right_ref: &Leaf = unsafe { &*right };
         // SAFETY: as above.

@@ -39,10 +39,12 @@ pub struct Leaf {
     next: AtomicPtr<Leaf>,
     prev: AtomicPtr<Leaf>,
     keylens: [AtomicU8; WIDTH],
-    /// Explicit padding so every byte of a leaf lies in an `UnsafeCell`:
-    /// node pointers derived from `&Leaf` then keep write and free permission under miri's
-    /// Stacked Borrows, which does not grant it for plain padding bytes.
-    _pad: AtomicU8,
+    /// 1 when the short-suffix table was allocated with the leaf, in one block
+    /// ([`Leaf::boxed_with_short_suffixes`]); fixed at creation. Also what would otherwise be
+    /// padding: every byte of a leaf lies in an `UnsafeCell`, so node pointers derived from
+    /// `&Leaf` keep write and free permission under miri's Stacked Borrows, which does not
+    /// grant it for plain padding bytes.
+    short_inline: AtomicU8,
     ikeys: [AtomicU64; WIDTH],
     values: [AtomicPtr<()>; WIDTH],
     suffixes: AtomicPtr<SuffixTable>,
@@ -67,6 +69,87 @@ impl Leaf {
         Self::with_version(low_bound, NodeVersion::new_locked(true, false))
     }
 
+    /// A leaf on the heap whose short-suffix table is allocated with it, right after it in one
+    /// block, instead of on its own when the first short suffix arrives: the table's lines are
+    /// then the leaf's neighbours, in the same page, where the leaf's own lines bring them
+    /// along, instead of wherever the allocator put a 136-byte object. For leaves that will
+    /// hold short suffixes: a new layer's leaf for keys of 9 to 16 bytes past its slice, the
+    /// right half of a leaf that has the table. Starts locked when `locked` (a split's new
+    /// sibling, taken over with [`NodeVersion::adopt_lock`]).
+    ///
+    /// Free it with [`Leaf::free`], never as a `Box<Leaf>`.
+    ///
+    /// ```
+    /// use masstree_node::{Leaf, SlotSuffix};
+    ///
+    /// let leaf = Leaf::boxed_with_short_suffixes(0, true, false);
+    /// // SAFETY: fresh, and freed once below.
+    /// let leaf_ref = unsafe { &*leaf };
+    /// {
+    ///     let lock = leaf_ref.version().lock();
+    ///     leaf_ref.set_suffix(&lock, 3, SlotSuffix::owned(b"tail"));
+    /// }
+    /// let suffix = leaf_ref.suffix(3);
+    /// // SAFETY: a short suffix holds its bytes itself.
+    /// assert_eq!(unsafe { suffix.as_bytes() }, b"tail");
+    /// // SAFETY: made by `boxed_with_short_suffixes`, freed once, no one else reads it.
+    /// unsafe { Leaf::free(leaf) };
+    /// ```
+    #[must_use]
+    pub fn boxed_with_short_suffixes(low_bound: u64, root: bool, locked: bool) -> *mut Leaf {
+        let version = if locked {
+            NodeVersion::new_locked(true, root)
+        } else {
+            NodeVersion::new(true, root)
+        };
+        let block = Box::into_raw(Box::new(LeafWithShortSuffixes {
+            leaf: Self::with_version(low_bound, version),
+            short: ShortSuffixes::new(),
+        }));
+        // SAFETY: `block` is fresh and valid; the table stays at this address until the block
+        // is freed. Relaxed: the leaf is not published yet, and whatever publishes it (a
+        // release store of a pointer to it) orders these stores before any reader's load.
+        unsafe {
+            let table = &raw mut (*block).short;
+            (*block).leaf.short_suffixes.store(table, Ordering::Relaxed);
+            (*block).leaf.short_inline.store(1, Ordering::Relaxed);
+        }
+        block.cast()
+    }
+
+    /// Frees a heap leaf, however it was allocated: `Box::new(Leaf::new(..))` (or
+    /// `new_locked`) turned into a raw pointer, or [`Leaf::boxed_with_short_suffixes`]. Runs
+    /// the leaf's [`Drop`] (its suffixes and tables go with it).
+    ///
+    /// ```
+    /// use masstree_node::Leaf;
+    ///
+    /// let plain = Box::into_raw(Box::new(Leaf::new(0, true)));
+    /// let with_table = Leaf::boxed_with_short_suffixes(0, true, false);
+    /// // SAFETY: each was made as listed, is freed once, and no one else reads it.
+    /// unsafe {
+    ///     Leaf::free(plain);
+    ///     Leaf::free(with_table);
+    /// }
+    /// ```
+    ///
+    /// # Safety
+    ///
+    /// `leaf` was allocated in one of those ways, is freed once, and no one reads it after.
+    pub unsafe fn free(leaf: *mut Leaf) {
+        // SAFETY: `leaf` is valid (caller); the flag is fixed at creation.
+        let inline = unsafe { (*leaf).short_inline.load(Ordering::Relaxed) } != 0;
+        if inline {
+            // SAFETY: an inline table means the leaf is the first field of a block made by
+            // `boxed_with_short_suffixes` (`repr(C)`: same address), whose provenance the
+            // pointer kept.
+            drop(unsafe { Box::from_raw(leaf.cast::<LeafWithShortSuffixes>()) });
+        } else {
+            // SAFETY: the caller's guarantee: a `Box<Leaf>` turned into a pointer.
+            drop(unsafe { Box::from_raw(leaf) });
+        }
+    }
+
     fn with_version(low_bound: u64, version: NodeVersion) -> Self {
         Self {
             header: NodeHeader::new(version),
@@ -75,7 +158,7 @@ impl Leaf {
             next: AtomicPtr::new(core::ptr::null_mut()),
             prev: AtomicPtr::new(core::ptr::null_mut()),
             keylens: core::array::from_fn(|_| AtomicU8::new(0)),
-            _pad: AtomicU8::new(0),
+            short_inline: AtomicU8::new(0),
             ikeys: core::array::from_fn(|_| AtomicU64::new(0)),
             values: core::array::from_fn(|_| AtomicPtr::new(core::ptr::null_mut())),
             suffixes: AtomicPtr::new(core::ptr::null_mut()),
@@ -159,6 +242,24 @@ impl Leaf {
         // Relaxed: the address is only prefetched, never dereferenced; `suffix` reads the
         // table with acquire.
         self.suffixes.load(Ordering::Relaxed).cast_const().cast()
+    }
+
+    /// Whether the short-suffix table lies right after the leaf, in the same block
+    /// ([`Leaf::boxed_with_short_suffixes`]): then the block's lines past the leaf are worth
+    /// prefetching with it.
+    ///
+    /// ```
+    /// use masstree_node::Leaf;
+    ///
+    /// assert!(!Leaf::new(0, true).has_inline_short_suffixes());
+    /// let leaf = Leaf::boxed_with_short_suffixes(0, true, false);
+    /// // SAFETY: fresh; freed once below, after the last read.
+    /// assert!(unsafe { (*leaf).has_inline_short_suffixes() });
+    /// unsafe { Leaf::free(leaf) };
+    /// ```
+    #[inline]
+    pub fn has_inline_short_suffixes(&self) -> bool {
+        self.short_inline.load(Ordering::Relaxed) != 0
     }
 
     /// The address of the short-suffix table (null if the leaf never held a short suffix), for
@@ -340,10 +441,20 @@ impl Leaf {
     }
 }
 
+/// A leaf and its short-suffix table in one allocation (see
+/// [`Leaf::boxed_with_short_suffixes`]). The leaf comes first, so a pointer to the block is a
+/// pointer to the leaf.
+#[repr(C)]
+struct LeafWithShortSuffixes {
+    leaf: Leaf,
+    short: ShortSuffixes,
+}
+
 impl Drop for Leaf {
     fn drop(&mut self) {
         let short = self.short_suffixes.load(Ordering::Acquire);
-        if !short.is_null() {
+        // An inline table is part of the block the leaf is in, freed with it.
+        if !short.is_null() && self.short_inline.load(Ordering::Relaxed) == 0 {
             // SAFETY: created by `Box::into_raw` in `set_suffix`; we are its only owner.
             drop(unsafe { Box::from_raw(short) });
         }

@@ -75,7 +75,9 @@ impl Snapshot {
             // (a full scan spent half its time waiting on each leaf's first line). Issued
             // before validation, as early as the pointer is known; a prefetch is only a hint.
             let ahead = if D::FORWARD { self.next } else { self.prev };
-            crate::prefetch::prefetch_node(ahead);
+            // A leaf with its short-suffix table in its block passes that on when it splits,
+            // so its neighbour most likely has one too.
+            crate::prefetch::prefetch_leaf_block(ahead, leaf.has_inline_short_suffixes());
             self.low_bound = leaf.low_bound();
             // The long-suffix table is an allocation of its own, read for the first long suffix
             // below: request its lines before the slots are walked (a hint only). Not the
