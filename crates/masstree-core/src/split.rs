@@ -12,6 +12,7 @@ use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use crate::write::{NewEntry, insert_into_free_slot};
 use masstree_alloc::Reclaim;
+use masstree_key::KEYLEN_SUFFIX;
 use masstree_node::sync::Ordering;
 use masstree_node::{
     INTERNODE_WIDTH, Internode, Leaf, NodeHeader, NodeLock, Permutation, SlotSuffix, WIDTH,
@@ -39,12 +40,16 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // Read before the left leaf changes: its moved slots are reused below.
         let separator = ikey_at(mid);
 
-        // A leaf with short suffixes passes its table on: the right half gets one in its own
-        // block (see `Leaf::boxed_with_short_suffixes`), where the moved keys' short suffixes go.
-        let right = if leaf.short_suffix_table_addr().is_null() {
-            Box::into_raw(Box::new(Leaf::new_locked(separator)))
-        } else {
+        // A right half that takes short suffixes gets its table in its own block (see
+        // `Leaf::boxed_with_short_suffixes`), where they go; one that takes none is plain.
+        let short_moves = order[mid..].iter().any(|item| match *item {
+            Some(s) => leaf.keylen(s) == KEYLEN_SUFFIX && leaf.short_suffix(s).1 != 0,
+            None => entry.suffix.short_word().is_some(),
+        });
+        let right = if short_moves {
             Leaf::boxed_with_short_suffixes(separator, false, true)
+        } else {
+            Box::into_raw(Box::new(Leaf::new_locked(separator)))
         };
         // SAFETY: `right` is fresh, unpublished, created locked; we adopt its lock once.
         let right_ref: &Leaf = unsafe { &*right };

@@ -23,7 +23,8 @@ type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
 ///
 /// A key's bytes past the slice are a [`SlotSuffix`]: up to 8 of them sit in the leaf's
 /// short-suffix table (a word per slot), more in an out-of-line [`Suffix`] behind the leaf's
-/// suffix table. Each table is allocated the first time the leaf needs it. The leaf owns both
+/// suffix table. Each table is allocated the first time the leaf needs it, except a
+/// short-suffix table allocated with the leaf ([`Leaf::boxed_with_short_suffixes`]). The leaf owns both
 /// and the suffixes it points to ([`Drop`] frees them); it does not own values or layers, which
 /// the tree frees.
 #[derive(Debug)]
@@ -136,14 +137,24 @@ impl Leaf {
     /// # Safety
     ///
     /// `leaf` was allocated in one of those ways, is freed once, and no one reads it after.
+    /// It may have been derived from a `&Leaf` (so its borrow covers only the leaf's bytes, not
+    /// a block's table): the block is freed through the table pointer, which covers it all.
     pub unsafe fn free(leaf: *mut Leaf) {
         // SAFETY: `leaf` is valid (caller); the flag is fixed at creation.
         let inline = unsafe { (*leaf).short_inline.load(Ordering::Relaxed) } != 0;
         if inline {
+            // SAFETY: as above.
+            let table = unsafe { (*leaf).short_suffixes.load(Ordering::Relaxed) };
             // SAFETY: an inline table means the leaf is the first field of a block made by
-            // `boxed_with_short_suffixes` (`repr(C)`: same address), whose provenance the
-            // pointer kept.
-            drop(unsafe { Box::from_raw(leaf.cast::<LeafWithShortSuffixes>()) });
+            // `boxed_with_short_suffixes`, and `table` points to the block's `short` field: it
+            // was made from the raw block pointer, so it carries the block's provenance (a
+            // pointer made from `&Leaf` would not, under Stacked Borrows); stepping back by the
+            // field's offset gives the block's start, as `Box::into_raw` returned it.
+            let block =
+                unsafe { table.byte_sub(core::mem::offset_of!(LeafWithShortSuffixes, short)) };
+            // SAFETY: `block` is the start of a `Box<LeafWithShortSuffixes>` with its full
+            // provenance (above), freed once (caller).
+            drop(unsafe { Box::from_raw(block.cast::<LeafWithShortSuffixes>()) });
         } else {
             // SAFETY: the caller's guarantee: a `Box<Leaf>` turned into a pointer.
             drop(unsafe { Box::from_raw(leaf) });
@@ -305,7 +316,8 @@ impl Leaf {
         if table.is_null() {
             return (0, 0);
         }
-        // SAFETY: a non-null table is allocated once by `set_suffix` and freed only by `Drop`.
+        // SAFETY: a non-null table is allocated once (by `set_suffix`, or with the leaf by
+        // `boxed_with_short_suffixes`) and freed only with the leaf (`Drop`, `Leaf::free`).
         let table = unsafe { &*table };
         (
             table.words[s].load(Ordering::Relaxed),
@@ -321,7 +333,8 @@ impl Leaf {
         if table.is_null() {
             return core::ptr::null();
         }
-        // SAFETY: a non-null table is allocated once by `set_suffix` and freed only by `Drop`.
+        // SAFETY: a non-null table is allocated once (by `set_suffix`, or with the leaf by
+        // `boxed_with_short_suffixes`) and freed only with the leaf (`Drop`, `Leaf::free`).
         unsafe { (*table)[s].load(Ordering::Acquire) }
     }
 

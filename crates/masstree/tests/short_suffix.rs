@@ -106,3 +106,64 @@ fn a_reused_slot_takes_the_new_suffix_only() {
     }
     map.check_invariants().unwrap();
 }
+
+/// A key of `prefix`, then `i` as 8 bytes, then `tail`: 16 bytes past the prefix's slice with
+/// a short suffix when `tail` is at most 8 bytes.
+fn layered(prefix: &[u8; 8], i: u64, tail: &[u8]) -> Vec<u8> {
+    let mut k = prefix.to_vec();
+    k.extend_from_slice(&i.to_be_bytes());
+    k.extend_from_slice(tail);
+    k
+}
+
+/// Leaves allocated with their short-suffix table in one block (a new layer for keys with
+/// short suffixes, and the halves its splits make) are freed whole on every path: a layer
+/// root that split, dropped with the map; a half emptied and unlinked; a layer emptied and
+/// removed (its block root retired); `clear`. Under miri, a block freed through a pointer
+/// that covers only its leaf, or with the layout of a lone leaf, is undefined behaviour.
+#[test]
+fn leaves_with_their_table_in_the_block_are_freed_on_every_path() {
+    // A layer whose first leaf splits (it becomes an internode's left child), dropped.
+    let map: MassTree<[u8], u64> = MassTree::new();
+    {
+        let m = map.pin();
+        for i in 0..60u64 {
+            m.insert(layered(b"layer-aa", i, b"short"), i);
+        }
+        for i in 0..60u64 {
+            assert_eq!(
+                m.get(layered(b"layer-aa", i, b"short").as_slice()),
+                Some(&i)
+            );
+        }
+    }
+    drop(map);
+
+    // A split half emptied and unlinked, then the whole layer emptied and removed.
+    let mut map: MassTree<[u8], u64> = MassTree::new();
+    {
+        let m = map.pin();
+        for i in 0..40u64 {
+            m.insert(layered(b"layer-bb", i, b"tail"), i);
+        }
+        for i in (0..40u64).rev() {
+            assert_eq!(
+                m.remove(layered(b"layer-bb", i, b"tail").as_slice()),
+                Some(&i)
+            );
+        }
+        assert!(m.is_empty());
+        // Two keys in a fresh layer (its root a block leaf), both removed: the layer goes.
+        m.insert(layered(b"layer-cc", 1, b"x"), 1);
+        m.insert(layered(b"layer-cc", 2, b"y"), 2);
+        assert_eq!(m.remove(layered(b"layer-cc", 1, b"x").as_slice()), Some(&1));
+        assert_eq!(m.remove(layered(b"layer-cc", 2, b"y").as_slice()), Some(&2));
+        assert!(m.is_empty());
+        for i in 0..20u64 {
+            m.insert(layered(b"layer-dd", i, b"tail"), i);
+        }
+    }
+    map.check_invariants().unwrap();
+    map.clear();
+    assert!(map.is_empty());
+}
