@@ -3,6 +3,7 @@
 use super::direction::Direction;
 use crate::search::class_order;
 use arrayvec::ArrayVec;
+use core::mem::MaybeUninit;
 use masstree_key::KEYLEN_SUFFIX;
 use masstree_node::{KEYLEN_LAYER, Leaf, SlotSuffix, WIDTH};
 
@@ -15,14 +16,22 @@ pub(super) struct Entry {
     pub(super) ikey: u64,
     pub(super) keylen: u8,
     pub(super) value: *mut (),
-    suffix: SlotSuffix,
+    /// Initialized exactly when `keylen` is `KEYLEN_SUFFIX` (the only entries that have one):
+    /// [`Snapshot::fill`] writes no suffix for the others, two stores of five per entry fewer
+    /// for keys that end in their slice.
+    suffix: MaybeUninit<SlotSuffix>,
 }
 
 impl Entry {
     /// The slot's suffix (none unless `keylen` is `KEYLEN_SUFFIX`).
     #[inline]
     pub(super) fn suffix(&self) -> SlotSuffix {
-        self.suffix
+        if self.keylen == KEYLEN_SUFFIX {
+            // SAFETY: a suffix entry's suffix is initialized (see the field).
+            unsafe { self.suffix.assume_init() }
+        } else {
+            SlotSuffix::NONE
+        }
     }
 
     /// Whether the key ends in this layer (in its slice, or with its suffix): not a layer
@@ -30,7 +39,7 @@ impl Entry {
     /// key: the entries a scan's fast paths take.
     #[inline]
     pub(super) fn ends_in_layer(&self) -> bool {
-        self.keylen <= 8 || (self.keylen == KEYLEN_SUFFIX && !self.suffix.is_none())
+        self.keylen <= 8 || (self.keylen == KEYLEN_SUFFIX && !self.suffix().is_none())
     }
 
     #[inline]
@@ -96,32 +105,35 @@ impl Snapshot {
                 // The values (boxed ones: scattered allocations) and suffixes are read next,
                 // one per key: start their cache misses now so they overlap instead of queueing
                 // one after another. Before validation: a prefetch is only a hint, never a read.
-                let suffix = if keylen == KEYLEN_SUFFIX {
+                if self.prefetch_values && keylen != KEYLEN_LAYER {
+                    crate::prefetch::prefetch_line(value);
+                }
+                debug_assert!(count < WIDTH);
+                // SAFETY: a permutation lists at most `WIDTH` slots, the vector's capacity, so
+                // `count < WIDTH`: `at` is inside the vector's storage.
+                let at = unsafe { out.add(count) };
+                // SAFETY: `at` is valid for writes (above); fields are written one by one, the
+                // suffix only for a suffix entry, as `Entry::suffix` requires.
+                unsafe {
+                    (&raw mut (*at).ikey).write(leaf.ikey(slot));
+                    (&raw mut (*at).keylen).write(keylen);
+                    (&raw mut (*at).value).write(value);
+                }
+                plain &= if keylen == KEYLEN_SUFFIX {
                     let suffix = leaf.suffix(slot);
                     if let Some(long) = suffix.long() {
                         crate::prefetch::prefetch_line(long);
                     }
-                    suffix
+                    // SAFETY: as above.
+                    unsafe { (&raw mut (*at).suffix).write(MaybeUninit::new(suffix)) };
+                    !suffix.is_none()
                 } else {
-                    SlotSuffix::NONE
+                    keylen <= 8
                 };
-                if self.prefetch_values && keylen != KEYLEN_LAYER {
-                    crate::prefetch::prefetch_line(value);
-                }
-                let entry = Entry {
-                    ikey: leaf.ikey(slot),
-                    keylen,
-                    value,
-                    suffix,
-                };
-                plain &= entry.ends_in_layer();
-                debug_assert!(count < WIDTH);
-                // SAFETY: a permutation lists at most `WIDTH` slots, the vector's capacity, so
-                // `count < WIDTH`.
-                unsafe { out.add(count).write(entry) };
                 count += 1;
             }
-            // SAFETY: the first `count` entries were written just above (`Entry` is `Copy`:
+            // SAFETY: the first `count` entries were written just above, every field but a
+            // non-suffix entry's suffix, which may stay uninitialized (`Entry` is `Copy`:
             // nothing to drop in what they replace).
             unsafe { self.entries.set_len(count) };
             if !leaf.version().has_changed(v) {
