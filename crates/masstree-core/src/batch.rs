@@ -20,8 +20,8 @@ use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader};
 /// Lookups in flight together.
 const GROUP: usize = 16;
 
-/// Deepest layer-0 path the hint pass follows (a tree of 15-way nodes this deep holds more
-/// keys than memory does).
+/// Deepest layer-0 path the hint pass follows (a tree of 15-way leaves and 24-way internodes
+/// this deep holds more keys than memory does).
 const MAX_HEIGHT: usize = 16;
 
 impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {

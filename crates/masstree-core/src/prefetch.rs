@@ -1,10 +1,20 @@
 //! Cache-line prefetching for the descent: a node's lines are requested together instead of
 //! one miss after another as the search touches them.
 
-use masstree_node::Leaf;
+use core::mem::size_of;
+use masstree_node::{Internode, Leaf};
+
+/// Cache lines of the larger node kind (an internode's seven; a leaf has five): what
+/// [`prefetch_node`] requests for a node of either kind.
+const NODE_LINES: usize = {
+    let (leaf, inode) = (size_of::<Leaf>(), size_of::<Internode>());
+    (if leaf > inode { leaf } else { inode }) / 64
+};
 
 /// Asks the CPU to start loading the cache lines of the node at `ptr` (a leaf or internode;
-/// both are the same size). A hint only: it never faults, whatever `ptr` is. Null is skipped:
+/// the larger one's size, [`NODE_LINES`]: the kind is not known before the node is read, and
+/// past a leaf's end the two extra lines are its short-suffix table, if it has one in its
+/// block, or mere hints). A hint only: it never faults, whatever `ptr` is. Null is skipped:
 /// a prefetch of the null page is not free but a failed page walk per line (measured: the
 /// scan fill's prefetch of a last leaf's null `next` was a fifth of YCSB-E, whose sublayers
 /// are mostly one leaf each).
@@ -16,9 +26,8 @@ pub(crate) fn prefetch_node<T>(ptr: *const T) {
     #[cfg(all(target_arch = "x86_64", not(miri)))]
     {
         use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        const LINES: usize = core::mem::size_of::<Leaf>() / 64;
         let base = ptr.cast::<i8>();
-        for line in 0..LINES {
+        for line in 0..NODE_LINES {
             // SAFETY: `sse` is part of the x86_64 baseline, so the target feature is present;
             // a prefetch only hints the cache and never faults, for any address (hence
             // `wrapping_add`: nothing here claims the address is in bounds).
@@ -35,11 +44,11 @@ pub(crate) fn prefetch_node<T>(ptr: *const T) {
 #[inline(always)]
 pub(crate) fn prefetch_leaf_block(ptr: *const Leaf, with_table: bool) {
     prefetch_node(ptr);
+    // The block is 512 bytes, eight lines; `prefetch_node` covered the first ones.
+    const BLOCK_LINES: usize = 8;
     if with_table && !ptr.is_null() {
-        const TABLE_LINES: usize = 3;
-        let end = ptr.cast::<u8>().wrapping_add(core::mem::size_of::<Leaf>());
-        for line in 0..TABLE_LINES {
-            prefetch_line(end.wrapping_add(line * 64));
+        for line in NODE_LINES..BLOCK_LINES {
+            prefetch_line(ptr.cast::<u8>().wrapping_add(line * 64));
         }
     }
 }

@@ -8,8 +8,9 @@
 //!   [`NodeVersion::has_changed`]; writers hold a [`NodeLock`].
 //! - [`Permutation`]: the order of a leaf's 15 slots and its count in one `u64`, so an insert
 //!   publishes with one store.
-//! - [`Leaf`] and [`Internode`]: fanout-15, cache-line aligned node layouts whose fields are all
-//!   atomics, so optimistic readers never form a reference to memory a writer is changing.
+//! - [`Leaf`] and [`Internode`]: fanout-15 leaves and 24-way internodes, cache-line aligned
+//!   node layouts whose fields are all atomics, so optimistic readers never form a reference
+//!   to memory a writer is changing.
 //! - [`Suffix`]: an immutable heap byte string behind a thin pointer, for key bytes past a slice;
 //!   [`SlotSuffix`]: a slot's suffix, short ones (up to 8 bytes) kept as a word in the leaf's
 //!   short-suffix table instead.

@@ -36,8 +36,8 @@ pub(crate) unsafe fn internode<'t>(n: *mut NodeHeader) -> &'t Internode {
     unsafe { &*Internode::from_header(n) }
 }
 
-/// Whether node `n` is full (a leaf with 15 keys, an internode with 15 separators): an insert
-/// into it, or a split below it, splits it too.
+/// Whether node `n` is full (a leaf with 15 keys, an internode with `INTERNODE_WIDTH`
+/// separators): an insert into it, or a split below it, splits it too.
 ///
 /// # Safety
 ///
