@@ -83,12 +83,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                     // the leaf's suffix tables (allocations of their own): start that miss now,
                     // while the slot is searched (a hint only).
                     if short.is_some() {
-                        // A table in the leaf's block came with the leaf's lines (see
-                        // `prefetch_node`): only a table of its own needs its pointer read, which
-                        // would wait for the leaf's last line first.
-                        if !leaf.has_inline_short_suffixes() {
-                            crate::prefetch::prefetch_short_suffix_table(leaf);
-                        }
+                        crate::prefetch::prefetch_short_suffix_table(leaf);
                     } else {
                         crate::prefetch::prefetch_suffix_table(leaf);
                     }

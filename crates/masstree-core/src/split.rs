@@ -12,7 +12,6 @@ use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use crate::write::{NewEntry, insert_into_free_slot};
 use masstree_alloc::Reclaim;
-use masstree_key::KEYLEN_SUFFIX;
 use masstree_node::sync::Ordering;
 use masstree_node::{
     INTERNODE_WIDTH, Internode, Leaf, NodeHeader, NodeLock, Permutation, SlotSuffix, WIDTH,
@@ -43,7 +42,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // A right half that takes short suffixes gets its table in its own block (see
         // `Leaf::boxed_with_short_suffixes`), where they go; one that takes none is plain.
         let short_moves = order[mid..].iter().any(|item| match *item {
-            Some(s) => leaf.keylen(s) == KEYLEN_SUFFIX && leaf.short_suffix(s).1 != 0,
+            Some(s) => leaf.suffix(s).short_word().is_some(),
             None => entry.suffix.short_word().is_some(),
         });
         let right = if short_moves {

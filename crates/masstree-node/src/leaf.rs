@@ -24,9 +24,9 @@ type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
 /// A key's bytes past the slice are a [`SlotSuffix`]: up to 8 of them sit in the leaf's
 /// short-suffix table (a word per slot), more in an out-of-line [`Suffix`] behind the leaf's
 /// suffix table. Each table is allocated the first time the leaf needs it, except a
-/// short-suffix table allocated with the leaf ([`Leaf::boxed_with_short_suffixes`]). The leaf owns both
-/// and the suffixes it points to ([`Drop`] frees them); it does not own values or layers, which
-/// the tree frees.
+/// short-suffix table allocated with the leaf ([`Leaf::boxed_with_short_suffixes`]). The leaf
+/// owns both and the suffixes it points to ([`Drop`] frees them); it does not own values or
+/// layers, which the tree frees.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct Leaf {
@@ -75,7 +75,7 @@ impl Leaf {
     /// then the leaf's neighbours, in the same page, where the leaf's own lines bring them
     /// along, instead of wherever the allocator put a 136-byte object. For leaves that will
     /// hold short suffixes: a new layer's leaf for keys of 9 to 16 bytes past its slice, the
-    /// right half of a leaf that has the table. Starts locked when `locked` (a split's new
+    /// half of a split that takes such keys. Starts locked when `locked` (a split's new
     /// sibling, taken over with [`NodeVersion::adopt_lock`]).
     ///
     /// Free it with [`Leaf::free`], never as a `Box<Leaf>`.
@@ -140,11 +140,12 @@ impl Leaf {
     /// It may have been derived from a `&Leaf` (so its borrow covers only the leaf's bytes, not
     /// a block's table): the block is freed through the table pointer, which covers it all.
     pub unsafe fn free(leaf: *mut Leaf) {
-        // SAFETY: `leaf` is valid (caller); the flag is fixed at creation.
-        let inline = unsafe { (*leaf).short_inline.load(Ordering::Relaxed) } != 0;
-        if inline {
-            // SAFETY: as above.
-            let table = unsafe { (*leaf).short_suffixes.load(Ordering::Relaxed) };
+        // SAFETY: `leaf` is valid (caller).
+        let leaf_ref = unsafe { &*leaf };
+        if leaf_ref.has_inline_short_suffixes() {
+            // Relaxed: an inline table's pointer is fixed at creation, and the freeing thread
+            // owns the leaf (the reclaimer or an exclusive owner ordered everything before).
+            let table = leaf_ref.short_suffixes.load(Ordering::Relaxed);
             // SAFETY: an inline table means the leaf is the first field of a block made by
             // `boxed_with_short_suffixes`, and `table` points to the block's `short` field: it
             // was made from the raw block pointer, so it carries the block's provenance (a
@@ -270,6 +271,8 @@ impl Leaf {
     /// ```
     #[inline]
     pub fn has_inline_short_suffixes(&self) -> bool {
+        // Relaxed: fixed before the leaf is published, and a reader reaches the leaf through
+        // a release store of a pointer to it, which orders the flag before the reader's load.
         self.short_inline.load(Ordering::Relaxed) != 0
     }
 
@@ -467,7 +470,7 @@ impl Drop for Leaf {
     fn drop(&mut self) {
         let short = self.short_suffixes.load(Ordering::Acquire);
         // An inline table is part of the block the leaf is in, freed with it.
-        if !short.is_null() && self.short_inline.load(Ordering::Relaxed) == 0 {
+        if !short.is_null() && !self.has_inline_short_suffixes() {
             // SAFETY: created by `Box::into_raw` in `set_suffix`; we are its only owner.
             drop(unsafe { Box::from_raw(short) });
         }

@@ -39,13 +39,20 @@ impl Entry {
     /// key: the entries a scan's fast paths take.
     #[inline]
     pub(super) fn ends_in_layer(&self) -> bool {
-        self.keylen <= 8 || (self.keylen == KEYLEN_SUFFIX && !self.suffix().is_none())
+        ends_in_layer(self.keylen, self.suffix())
     }
 
     #[inline]
     pub(super) fn position(&self) -> Position {
         (self.ikey, class_order(self.keylen))
     }
+}
+
+/// [`Entry::ends_in_layer`] for a slot's length class and suffix (none unless the class is
+/// `KEYLEN_SUFFIX`), before an entry is built from them.
+#[inline(always)]
+fn ends_in_layer(keylen: u8, suffix: SlotSuffix) -> bool {
+    keylen <= 8 || (keylen == KEYLEN_SUFFIX && !suffix.is_none())
 }
 
 /// A validated copy of one leaf's live slots, in key order.
@@ -119,17 +126,18 @@ impl Snapshot {
                     (&raw mut (*at).keylen).write(keylen);
                     (&raw mut (*at).value).write(value);
                 }
-                plain &= if keylen == KEYLEN_SUFFIX {
+                let suffix = if keylen == KEYLEN_SUFFIX {
                     let suffix = leaf.suffix(slot);
                     if let Some(long) = suffix.long() {
                         crate::prefetch::prefetch_line(long);
                     }
                     // SAFETY: as above.
                     unsafe { (&raw mut (*at).suffix).write(MaybeUninit::new(suffix)) };
-                    !suffix.is_none()
+                    suffix
                 } else {
-                    keylen <= 8
+                    SlotSuffix::NONE
                 };
+                plain &= ends_in_layer(keylen, suffix);
                 count += 1;
             }
             // SAFETY: the first `count` entries were written just above, every field but a

@@ -6,9 +6,9 @@
 //! At most [`KEPT_FRAMES`] frames and [`KEPT_KEY_BYTES`] of key buffer stay per thread (a scan
 //! through a megabyte of shared prefix holds a frame per layer; those are freed), and they are
 //! freed with the thread. A scan that finds nothing spare (the first on a thread, or one that
-//! starts while another started one is still alive) allocates as before. Under `--cfg loom` nothing is kept: loom
-//! runs its model threads on one OS thread, and buffers carried between them, or between
-//! iterations of a model, would make executions depend on each other.
+//! starts while another started one is still alive) allocates as before. Under `--cfg loom`
+//! nothing is kept: loom runs its model threads on one OS thread, and buffers carried between
+//! them, or between iterations of a model, would make executions depend on each other.
 
 use super::frame::Frame;
 use super::stack::FrameStack;
