@@ -19,15 +19,19 @@ impl Free<SuffixRaw> for FreeSuffix {
     }
 }
 
-/// Frees a retired leaf, with its short-suffix table when that was allocated with it
-/// ([`Leaf::free`]).
+/// Frees a retired leaf, with the suffix tables allocated in its block ([`Leaf::free`]).
 pub(crate) struct FreeLeaf;
 
 impl Free<Leaf> for FreeLeaf {
     unsafe fn free(ptr: *mut Leaf) {
-        // SAFETY: retired leaves came from `Box::into_raw(Box::new(Leaf))` or
-        // `Leaf::boxed_with_short_suffixes`, and are retired once.
+        // SAFETY: retired leaves came from `Box::into_raw(Box::new(Leaf))` or `Leaf::boxed`,
+        // and are retired once.
         unsafe { Leaf::free(ptr) };
+    }
+
+    unsafe fn size(ptr: *const Leaf) -> usize {
+        // SAFETY: a retired leaf is valid until freed (caller).
+        unsafe { (*ptr).block_bytes() }
     }
 }
 

@@ -80,7 +80,8 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             let found = loop {
                 if keylen == KEYLEN_SUFFIX {
                     // A key that goes on past this slice is compared with a suffix, in one of
-                    // the leaf's suffix tables (allocations of their own): start that miss now,
+                    // the leaf's suffix tables (allocations of their own, or the lines of the
+                    // leaf's block past those the descent requested): start that miss now,
                     // while the slot is searched (a hint only).
                     if short.is_some() {
                         crate::prefetch::prefetch_short_suffix_table(leaf);

@@ -2,7 +2,7 @@
 //! pointer to a B+tree over their next slices.
 
 use masstree_key::{ikey_of, keylen_class};
-use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader, Permutation, SlotSuffix};
+use masstree_node::{InlineTables, KEYLEN_LAYER, Leaf, NodeHeader, Permutation, SlotSuffix};
 
 /// Builds the layer(s) holding two distinct key remainders `a` and `b` (the bytes after the
 /// shared slice, both non-empty) with their value pointers, and returns the top layer's root.
@@ -30,13 +30,13 @@ pub(crate) fn build_layer(
     if (entries[1].0, entries[1].1.min(9)) < (entries[0].0, entries[0].1.min(9)) {
         entries.swap(0, 1);
     }
-    // Keys with short suffixes (9 to 16 bytes past the slice: YCSB's keys in their sublayer)
-    // get the leaf with its short-suffix table in the same block.
-    let bottom = if entries.iter().any(|e| e.3.short_word().is_some()) {
-        Leaf::boxed_with_short_suffixes(0, true, false)
-    } else {
-        Box::into_raw(Box::new(Leaf::new(0, true)))
-    };
+    // Keys with suffixes (YCSB's keys in their sublayer have short ones) get the leaf with
+    // the tables they go to in the same block.
+    let tables = InlineTables::with(
+        entries.iter().any(|e| e.3.short_word().is_some()),
+        entries.iter().any(|e| e.3.long().is_some()),
+    );
+    let bottom = Leaf::boxed(0, true, false, tables);
     {
         // SAFETY: fresh and unpublished; freed only through the tree.
         let bottom = unsafe { &*bottom };
@@ -139,5 +139,73 @@ mod tests {
         plain.insert(b"sharedslAAAAAAAA", 1, &guard);
         plain.insert(b"sharedslBBBBBBBB", 2, &guard);
         assert!(!sublayer_leaves(&plain)[0].has_inline_short_suffixes());
+    }
+
+    /// The same for long suffixes (keys of 8 shared bytes, a sublayer slice and 20 more): the
+    /// new layer's leaf and its split halves have the long-suffix table in their block, and
+    /// every key is found and compared through it.
+    #[test]
+    fn long_suffix_layers_get_their_table_in_the_leaf_block() {
+        let tree: RawTree<u64> = RawTree::new();
+        let guard = tree.pin();
+        let key = |i: u64| {
+            let mut k = b"sharedsl".to_vec();
+            k.extend_from_slice(&i.to_be_bytes());
+            k.extend_from_slice(b"a tail of twenty b's");
+            k
+        };
+        tree.insert(&key(1), 1, &guard);
+        tree.insert(&key(2), 2, &guard);
+        let leaves = sublayer_leaves(&tree);
+        assert_eq!(leaves.len(), 1);
+        assert!(leaves[0].has_inline_long_suffixes(), "the new layer's leaf");
+        assert!(
+            !leaves[0].has_inline_short_suffixes(),
+            "no short suffix there"
+        );
+        for i in 3..60 {
+            tree.insert(&key(i), i, &guard);
+        }
+        let leaves = sublayer_leaves(&tree);
+        assert!(leaves.len() > 2, "the layer split");
+        assert!(
+            leaves.iter().all(|l| l.has_inline_long_suffixes()),
+            "split halves"
+        );
+        for i in 1..60 {
+            assert_eq!(tree.get(&key(i), &guard), Some(&i));
+            let mut other = key(i);
+            *other.last_mut().unwrap() = b'c';
+            assert_eq!(tree.get(&other, &guard), None, "a suffix that differs");
+        }
+
+        // Short and long tails in one layer: both tables in the block.
+        let mixed: RawTree<u64> = RawTree::new();
+        let guard = mixed.pin();
+        let key = |i: u64| {
+            let mut k = key(i);
+            if i.is_multiple_of(2) {
+                k.truncate(20);
+            }
+            k
+        };
+        mixed.insert(&key(1), 1, &guard);
+        mixed.insert(&key(2), 2, &guard);
+        let both = |l: &&Leaf| l.inline_tables() == masstree_node::InlineTables::BOTH;
+        assert!(both(&sublayer_leaves(&mixed)[0]), "the new layer's leaf");
+        // Shuffled, so that splits are not ascending ones (whose right half holds just the new
+        // key): a half then takes keys of both kinds.
+        for i in (3..60).map(|i| 3 + (i * 37) % 57) {
+            mixed.insert(&key(i), i, &guard);
+        }
+        let leaves = sublayer_leaves(&mixed);
+        assert!(leaves.len() > 2, "the layer split");
+        assert!(
+            leaves[1..].iter().any(both),
+            "a split half with both tables"
+        );
+        for i in 1..60 {
+            assert_eq!(mixed.get(&key(i), &guard), Some(&i));
+        }
     }
 }

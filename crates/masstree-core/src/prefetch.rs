@@ -13,8 +13,8 @@ const NODE_LINES: usize = {
 
 /// Asks the CPU to start loading the cache lines of the node at `ptr` (a leaf or internode;
 /// the larger one's size, [`NODE_LINES`]: the kind is not known before the node is read, and
-/// past a leaf's end the two extra lines are its short-suffix table, if it has one in its
-/// block, or mere hints). A hint only: it never faults, whatever `ptr` is. Null is skipped:
+/// past a leaf's end the two extra lines are the suffix tables in its block, if it has any,
+/// or mere hints). A hint only: it never faults, whatever `ptr` is. Null is skipped:
 /// a prefetch of the null page is not free but a failed page walk per line (measured: the
 /// scan fill's prefetch of a last leaf's null `next` was a fifth of YCSB-E, whose sublayers
 /// are mostly one leaf each).
@@ -38,18 +38,17 @@ pub(crate) fn prefetch_node<T>(ptr: *const T) {
     let _ = ptr;
 }
 
-/// [`prefetch_node`] for a leaf whose block may hold its short-suffix table after it
-/// (`with_table`: see `Leaf::boxed_with_short_suffixes`): then also the block's last line,
-/// which [`NODE_LINES`] stops short of.
+/// [`prefetch_node`] for a leaf whose block is likely `block_bytes` long (the leaf and the
+/// tables allocated with it: see `Leaf::boxed`): also the block's lines past the
+/// [`NODE_LINES`] that `prefetch_node` covers.
 #[inline(always)]
-pub(crate) fn prefetch_leaf_block(ptr: *const Leaf, with_table: bool) {
+pub(crate) fn prefetch_leaf_block(ptr: *const Leaf, block_bytes: usize) {
     prefetch_node(ptr);
-    // The block is 512 bytes, eight lines; `prefetch_node` covered the first ones.
-    const BLOCK_LINES: usize = 8;
-    if with_table && !ptr.is_null() {
-        for line in NODE_LINES..BLOCK_LINES {
-            prefetch_line(ptr.cast::<u8>().wrapping_add(line * 64));
-        }
+    if ptr.is_null() {
+        return;
+    }
+    for line in NODE_LINES..block_bytes.div_ceil(64) {
+        prefetch_line(ptr.cast::<u8>().wrapping_add(line * 64));
     }
 }
 
@@ -70,21 +69,40 @@ pub(crate) fn prefetch_line<T>(ptr: *const T) {
     let _ = ptr;
 }
 
-/// Asks the CPU to start loading `leaf`'s suffix table (a separate allocation, one miss more
-/// on the way to any long suffix of the leaf), if it has one: its first two lines.
+/// Asks the CPU to start loading `leaf`'s suffix table (one miss more on the way to any long
+/// suffix of the leaf), if it has one: its first two lines. For a table in the leaf's block,
+/// the block's lines past the seven a descent's [`prefetch_node`] requested (none for a
+/// 448-byte block), addressed from the leaf: reading the table pointer would wait for the
+/// leaf's line that holds it first (see [`prefetch_short_suffix_table`]).
 #[inline(always)]
 pub(crate) fn prefetch_suffix_table(leaf: &Leaf) {
-    prefetch_table(leaf.suffix_table_addr(), 2);
+    if leaf.has_inline_long_suffixes() {
+        prefetch_block_tail(leaf);
+    } else {
+        prefetch_table(leaf.suffix_table_addr(), 2);
+    }
 }
 
 /// [`prefetch_suffix_table`] for the short-suffix table (136 bytes: up to three lines, as the
-/// allocation need not start on one). Nothing for a table in the leaf's block: its lines came
-/// with the leaf's ([`prefetch_node`]), and reading the pointer would wait for the leaf's last
-/// line first (15% of a YCSB-C lookup's samples sat there).
+/// allocation need not start on one). Nothing for a table in the leaf's block: reading the
+/// pointer would wait for the leaf's last line first (15% of a YCSB-C lookup's samples sat
+/// there), and the seven lines a descent requested hold all but slot 14's word (requesting
+/// the block's eighth line as well measured slower: YCSB-C 2.26-2.52 -> 2.09-2.27 Mops/s,
+/// five alternated runs).
 #[inline(always)]
 pub(crate) fn prefetch_short_suffix_table(leaf: &Leaf) {
     if !leaf.has_inline_short_suffixes() {
         prefetch_table(leaf.short_suffix_table_addr(), 3);
+    }
+}
+
+/// The lines of `leaf`'s block past the [`NODE_LINES`] that [`prefetch_node`] covers (the
+/// long-suffix table of a 576-byte block with both tables), from the leaf's own address.
+#[inline(always)]
+fn prefetch_block_tail(leaf: &Leaf) {
+    let base = (leaf as *const Leaf).cast::<u8>();
+    for line in NODE_LINES..leaf.block_bytes().div_ceil(64) {
+        prefetch_line(base.wrapping_add(line * 64));
     }
 }
 

@@ -14,7 +14,8 @@ use crate::write::{NewEntry, insert_into_free_slot};
 use masstree_alloc::Reclaim;
 use masstree_node::sync::Ordering;
 use masstree_node::{
-    INTERNODE_WIDTH, Internode, Leaf, NodeHeader, NodeLock, Permutation, SlotSuffix, WIDTH,
+    INTERNODE_WIDTH, InlineTables, Internode, Leaf, NodeHeader, NodeLock, Permutation, SlotSuffix,
+    WIDTH,
 };
 
 impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
@@ -39,17 +40,16 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // Read before the left leaf changes: its moved slots are reused below.
         let separator = ikey_at(mid);
 
-        // A right half that takes short suffixes gets its table in its own block (see
-        // `Leaf::boxed_with_short_suffixes`), where they go; one that takes none is plain.
-        let short_moves = order[mid..].iter().any(|item| match *item {
-            Some(s) => leaf.suffix(s).short_word().is_some(),
-            None => entry.suffix.short_word().is_some(),
-        });
-        let right = if short_moves {
-            Leaf::boxed_with_short_suffixes(separator, false, true)
-        } else {
-            Box::into_raw(Box::new(Leaf::new_locked(separator)))
-        };
+        // A right half that takes suffixes gets the tables they go to in its own block (see
+        // `Leaf::boxed`); one that takes none is plain.
+        let (mut short_moves, mut long_moves) = (false, false);
+        for item in &order[mid..] {
+            let suffix = item.map_or(entry.suffix, |s| leaf.suffix(s));
+            short_moves |= suffix.short_word().is_some();
+            long_moves |= suffix.long().is_some();
+        }
+        let tables = InlineTables::with(short_moves, long_moves);
+        let right = Leaf::boxed(separator, false, true, tables);
         // SAFETY: `right` is fresh, unpublished, created locked; we adopt its lock once.
         let right_ref: &Leaf = unsafe { &*right };
         // SAFETY: as above.

@@ -3,7 +3,7 @@
 use crate::header::NodeHeader;
 use crate::permutation::{Permutation, WIDTH};
 use crate::slot_suffix::{ShortSuffixes, SlotSuffix};
-use crate::suffix::{Suffix, SuffixRaw};
+use crate::suffix::SuffixRaw;
 use crate::sync::{AtomicPtr, AtomicU8, AtomicU64, Ordering};
 use crate::version::{NodeLock, NodeVersion};
 
@@ -11,7 +11,7 @@ use crate::version::{NodeLock, NodeVersion};
 pub const KEYLEN_LAYER: u8 = 10;
 
 /// Per-slot suffix pointers, allocated the first time a leaf stores a key with a long suffix.
-type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
+pub(crate) type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
 
 /// A leaf: up to 15 keys of one layer, in slots ordered by a [`Permutation`].
 ///
@@ -22,11 +22,11 @@ type SuffixTable = [AtomicPtr<SuffixRaw>; WIDTH];
 /// a free slot and then publishes it with one release store of the permutation.
 ///
 /// A key's bytes past the slice are a [`SlotSuffix`]: up to 8 of them sit in the leaf's
-/// short-suffix table (a word per slot), more in an out-of-line [`Suffix`] behind the leaf's
-/// suffix table. Each table is allocated the first time the leaf needs it, except a
-/// short-suffix table allocated with the leaf ([`Leaf::boxed_with_short_suffixes`]). The leaf
-/// owns both and the suffixes it points to ([`Drop`] frees them); it does not own values or
-/// layers, which the tree frees.
+/// short-suffix table (a word per slot), more in an out-of-line [`Suffix`](crate::Suffix)
+/// behind the leaf's long-suffix table. Each table is allocated the first time the leaf needs
+/// it, unless it was allocated with the leaf, in its block ([`Leaf::boxed`]). The leaf owns
+/// both and the suffixes it points to ([`Leaf::free`] frees them, and [`Drop`] for a leaf not
+/// in a block); it does not own values or layers, which the tree frees.
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct Leaf {
@@ -40,16 +40,16 @@ pub struct Leaf {
     next: AtomicPtr<Leaf>,
     prev: AtomicPtr<Leaf>,
     keylens: [AtomicU8; WIDTH],
-    /// 1 when the short-suffix table was allocated with the leaf, in one block
-    /// ([`Leaf::boxed_with_short_suffixes`]); fixed at creation. Also what would otherwise be
+    /// Which tables were allocated with the leaf, in its block ([`Leaf::boxed`]: the bits of
+    /// an [`crate::InlineTables`]); fixed at creation. Also what would otherwise be
     /// padding: every byte of a leaf lies in an `UnsafeCell`, so node pointers derived from
     /// `&Leaf` keep write and free permission under miri's Stacked Borrows, which does not
     /// grant it for plain padding bytes.
-    short_inline: AtomicU8,
+    pub(crate) inline_tables: AtomicU8,
     ikeys: [AtomicU64; WIDTH],
     values: [AtomicPtr<()>; WIDTH],
-    suffixes: AtomicPtr<SuffixTable>,
-    short_suffixes: AtomicPtr<ShortSuffixes>,
+    pub(crate) suffixes: AtomicPtr<SuffixTable>,
+    pub(crate) short_suffixes: AtomicPtr<ShortSuffixes>,
 }
 
 // SAFETY: the raw pointers are links inside one tree; every access goes through atomics, the
@@ -70,99 +70,7 @@ impl Leaf {
         Self::with_version(low_bound, NodeVersion::new_locked(true, false))
     }
 
-    /// A leaf on the heap whose short-suffix table is allocated with it, right after it in one
-    /// block, instead of on its own when the first short suffix arrives: the table's lines are
-    /// then the leaf's neighbours, in the same page, where the leaf's own lines bring them
-    /// along, instead of wherever the allocator put a 136-byte object. For leaves that will
-    /// hold short suffixes: a new layer's leaf for keys of 9 to 16 bytes past its slice, the
-    /// half of a split that takes such keys. Starts locked when `locked` (a split's new
-    /// sibling, taken over with [`NodeVersion::adopt_lock`]).
-    ///
-    /// Free it with [`Leaf::free`], never as a `Box<Leaf>`.
-    ///
-    /// ```
-    /// use masstree_node::{Leaf, SlotSuffix};
-    ///
-    /// let leaf = Leaf::boxed_with_short_suffixes(0, true, false);
-    /// // SAFETY: fresh, and freed once below.
-    /// let leaf_ref = unsafe { &*leaf };
-    /// {
-    ///     let lock = leaf_ref.version().lock();
-    ///     leaf_ref.set_suffix(&lock, 3, SlotSuffix::owned(b"tail"));
-    /// }
-    /// let suffix = leaf_ref.suffix(3);
-    /// // SAFETY: a short suffix holds its bytes itself.
-    /// assert_eq!(unsafe { suffix.as_bytes() }, b"tail");
-    /// // SAFETY: made by `boxed_with_short_suffixes`, freed once, no one else reads it.
-    /// unsafe { Leaf::free(leaf) };
-    /// ```
-    #[must_use]
-    pub fn boxed_with_short_suffixes(low_bound: u64, root: bool, locked: bool) -> *mut Leaf {
-        let version = if locked {
-            NodeVersion::new_locked(true, root)
-        } else {
-            NodeVersion::new(true, root)
-        };
-        let block = Box::into_raw(Box::new(LeafWithShortSuffixes {
-            leaf: Self::with_version(low_bound, version),
-            short: ShortSuffixes::new(),
-        }));
-        // SAFETY: `block` is fresh and valid; the table stays at this address until the block
-        // is freed. Relaxed: the leaf is not published yet, and whatever publishes it (a
-        // release store of a pointer to it) orders these stores before any reader's load.
-        unsafe {
-            let table = &raw mut (*block).short;
-            (*block).leaf.short_suffixes.store(table, Ordering::Relaxed);
-            (*block).leaf.short_inline.store(1, Ordering::Relaxed);
-        }
-        block.cast()
-    }
-
-    /// Frees a heap leaf, however it was allocated: `Box::new(Leaf::new(..))` (or
-    /// `new_locked`) turned into a raw pointer, or [`Leaf::boxed_with_short_suffixes`]. Runs
-    /// the leaf's [`Drop`] (its suffixes and tables go with it).
-    ///
-    /// ```
-    /// use masstree_node::Leaf;
-    ///
-    /// let plain = Box::into_raw(Box::new(Leaf::new(0, true)));
-    /// let with_table = Leaf::boxed_with_short_suffixes(0, true, false);
-    /// // SAFETY: each was made as listed, is freed once, and no one else reads it.
-    /// unsafe {
-    ///     Leaf::free(plain);
-    ///     Leaf::free(with_table);
-    /// }
-    /// ```
-    ///
-    /// # Safety
-    ///
-    /// `leaf` was allocated in one of those ways, is freed once, and no one reads it after.
-    /// It may have been derived from a `&Leaf` (so its borrow covers only the leaf's bytes, not
-    /// a block's table): the block is freed through the table pointer, which covers it all.
-    pub unsafe fn free(leaf: *mut Leaf) {
-        // SAFETY: `leaf` is valid (caller).
-        let leaf_ref = unsafe { &*leaf };
-        if leaf_ref.has_inline_short_suffixes() {
-            // Relaxed: an inline table's pointer is fixed at creation, and the freeing thread
-            // owns the leaf (the reclaimer or an exclusive owner ordered everything before).
-            let table = leaf_ref.short_suffixes.load(Ordering::Relaxed);
-            // SAFETY: an inline table means the leaf is the first field of a block made by
-            // `boxed_with_short_suffixes`, and `table` points to the block's `short` field: it
-            // was made from the raw block pointer, so it carries the block's provenance (a
-            // pointer made from `&Leaf` would not, under Stacked Borrows); stepping back by the
-            // field's offset gives the block's start, as `Box::into_raw` returned it.
-            let block =
-                unsafe { table.byte_sub(core::mem::offset_of!(LeafWithShortSuffixes, short)) };
-            // SAFETY: `block` is the start of a `Box<LeafWithShortSuffixes>` with its full
-            // provenance (above), freed once (caller).
-            drop(unsafe { Box::from_raw(block.cast::<LeafWithShortSuffixes>()) });
-        } else {
-            // SAFETY: the caller's guarantee: a `Box<Leaf>` turned into a pointer.
-            drop(unsafe { Box::from_raw(leaf) });
-        }
-    }
-
-    fn with_version(low_bound: u64, version: NodeVersion) -> Self {
+    pub(crate) fn with_version(low_bound: u64, version: NodeVersion) -> Self {
         Self {
             header: NodeHeader::new(version),
             permutation: AtomicU64::new(Permutation::empty().raw()),
@@ -170,7 +78,7 @@ impl Leaf {
             next: AtomicPtr::new(core::ptr::null_mut()),
             prev: AtomicPtr::new(core::ptr::null_mut()),
             keylens: core::array::from_fn(|_| AtomicU8::new(0)),
-            short_inline: AtomicU8::new(0),
+            inline_tables: AtomicU8::new(0),
             ikeys: core::array::from_fn(|_| AtomicU64::new(0)),
             values: core::array::from_fn(|_| AtomicPtr::new(core::ptr::null_mut())),
             suffixes: AtomicPtr::new(core::ptr::null_mut()),
@@ -256,24 +164,18 @@ impl Leaf {
         self.suffixes.load(Ordering::Relaxed).cast_const().cast()
     }
 
-    /// Whether the short-suffix table lies right after the leaf, in the same block
-    /// ([`Leaf::boxed_with_short_suffixes`]): then the block's lines past the leaf are worth
-    /// prefetching with it.
-    ///
-    /// ```
-    /// use masstree_node::Leaf;
-    ///
-    /// assert!(!Leaf::new(0, true).has_inline_short_suffixes());
-    /// let leaf = Leaf::boxed_with_short_suffixes(0, true, false);
-    /// // SAFETY: fresh; freed once below, after the last read.
-    /// assert!(unsafe { (*leaf).has_inline_short_suffixes() });
-    /// unsafe { Leaf::free(leaf) };
-    /// ```
+    /// Whether the short-suffix table lies right after the leaf, in its block
+    /// ([`Leaf::boxed`]).
     #[inline]
     pub fn has_inline_short_suffixes(&self) -> bool {
-        // Relaxed: fixed before the leaf is published, and a reader reaches the leaf through
-        // a release store of a pointer to it, which orders the flag before the reader's load.
-        self.short_inline.load(Ordering::Relaxed) != 0
+        self.inline_tables().short()
+    }
+
+    /// Whether the long-suffix table lies right after the leaf, in its block
+    /// ([`Leaf::boxed`]).
+    #[inline]
+    pub fn has_inline_long_suffixes(&self) -> bool {
+        self.inline_tables().long()
     }
 
     /// The address of the short-suffix table (null if the leaf never held a short suffix), for
@@ -320,7 +222,7 @@ impl Leaf {
             return (0, 0);
         }
         // SAFETY: a non-null table is allocated once (by `set_suffix`, or with the leaf by
-        // `boxed_with_short_suffixes`) and freed only with the leaf (`Drop`, `Leaf::free`).
+        // `boxed`) and freed only with the leaf (`Drop`, `Leaf::free`).
         let table = unsafe { &*table };
         (
             table.words[s].load(Ordering::Relaxed),
@@ -337,7 +239,7 @@ impl Leaf {
             return core::ptr::null();
         }
         // SAFETY: a non-null table is allocated once (by `set_suffix`, or with the leaf by
-        // `boxed_with_short_suffixes`) and freed only with the leaf (`Drop`, `Leaf::free`).
+        // `boxed`) and freed only with the leaf (`Drop`, `Leaf::free`).
         unsafe { (*table)[s].load(Ordering::Acquire) }
     }
 
@@ -457,15 +359,6 @@ impl Leaf {
     }
 }
 
-/// A leaf and its short-suffix table in one allocation (see
-/// [`Leaf::boxed_with_short_suffixes`]). The leaf comes first, so a pointer to the block is a
-/// pointer to the leaf.
-#[repr(C)]
-struct LeafWithShortSuffixes {
-    leaf: Leaf,
-    short: ShortSuffixes,
-}
-
 impl Drop for Leaf {
     fn drop(&mut self) {
         let short = self.short_suffixes.load(Ordering::Acquire);
@@ -475,18 +368,12 @@ impl Drop for Leaf {
             drop(unsafe { Box::from_raw(short) });
         }
         let table = self.suffixes.load(Ordering::Acquire);
-        if table.is_null() {
+        // An inline table is part of the block, and `Leaf::free` freed its suffixes already.
+        if table.is_null() || self.has_inline_long_suffixes() {
             return;
         }
         // SAFETY: the table was created by `Box::into_raw` in `set_suffix`; we are its only owner.
         let table = unsafe { Box::from_raw(table) };
-        for slot in table.iter() {
-            let raw = slot.load(Ordering::Acquire);
-            if !raw.is_null() {
-                // SAFETY: a non-null entry is a suffix this leaf owns (writers take ownership of
-                // replaced pointers from `set_suffix`).
-                drop(unsafe { Suffix::from_raw(raw) });
-            }
-        }
+        crate::leaf_block::free_long_suffixes(&table);
     }
 }

@@ -2,7 +2,7 @@
 #![cfg(not(loom))]
 
 use core::mem::{align_of, size_of};
-use masstree_node::{Internode, Leaf, NodeHeader, NodeVersion, Permutation, Version};
+use masstree_node::{InlineTables, Internode, Leaf, NodeHeader, NodeVersion, Permutation, Version};
 
 #[test]
 fn word_types_are_one_word() {
@@ -18,6 +18,25 @@ fn leaf_is_five_cache_lines() {
     // + ikeys 120 + values 120 + suffix table 8 + short-suffix table 8 = 320.
     assert_eq!(align_of::<Leaf>(), 64);
     assert_eq!(size_of::<Leaf>(), 320);
+}
+
+#[test]
+fn leaf_blocks_are_whole_cache_lines() {
+    // The leaf's 320 bytes, then its tables: short 136 (-> 512), long 120 (-> 448, the
+    // seven lines `prefetch_node` requests), both 256 (-> 576).
+    let cases = [
+        (InlineTables::NONE, 320),
+        (InlineTables::SHORT, 512),
+        (InlineTables::LONG, 448),
+        (InlineTables::BOTH, 576),
+    ];
+    for (kind, bytes) in cases {
+        let leaf = Leaf::boxed(0, true, false, kind);
+        // SAFETY: fresh; freed once, after the last read.
+        assert_eq!(unsafe { (*leaf).block_bytes() }, bytes, "{kind:?}");
+        // SAFETY: as above.
+        unsafe { Leaf::free(leaf) };
+    }
 }
 
 #[test]

@@ -123,18 +123,38 @@ fn layered(prefix: &[u8; 8], i: u64, tail: &[u8]) -> Vec<u8> {
 /// that covers only its leaf, or with the layout of a lone leaf, is undefined behaviour.
 #[test]
 fn leaves_with_their_table_in_the_block_are_freed_on_every_path() {
+    blocks_are_freed_on_every_path(|i| {
+        [&b"short"[..], b"tail", b"x", b"y"][i as usize % 4].to_vec()
+    });
+}
+
+/// The same for blocks with the long-suffix table (tails of more than 8 bytes), and with both
+/// tables (short and long tails in one layer): the long suffixes in a block's table are freed
+/// with it, once (miri reports a leak or a double free otherwise).
+#[test]
+fn leaves_with_their_long_table_in_the_block_are_freed_on_every_path() {
+    blocks_are_freed_on_every_path(|i| format!("a long tail, number {i}").into_bytes());
+    blocks_are_freed_on_every_path(|i| {
+        if i % 2 == 0 {
+            b"tail".to_vec()
+        } else {
+            format!("a long tail, number {i}").into_bytes()
+        }
+    });
+}
+
+/// Builds and frees block leaves on every path, with `tail(i)` after key `i`'s sublayer slice.
+fn blocks_are_freed_on_every_path(tail: impl Fn(u64) -> Vec<u8>) {
+    let key = |prefix: &[u8; 8], i: u64| layered(prefix, i, &tail(i));
     // A layer whose first leaf splits (it becomes an internode's left child), dropped.
     let map: MassTree<[u8], u64> = MassTree::new();
     {
         let m = map.pin();
         for i in 0..60u64 {
-            m.insert(layered(b"layer-aa", i, b"short"), i);
+            m.insert(key(b"layer-aa", i), i);
         }
         for i in 0..60u64 {
-            assert_eq!(
-                m.get(layered(b"layer-aa", i, b"short").as_slice()),
-                Some(&i)
-            );
+            assert_eq!(m.get(key(b"layer-aa", i).as_slice()), Some(&i));
         }
     }
     drop(map);
@@ -144,23 +164,20 @@ fn leaves_with_their_table_in_the_block_are_freed_on_every_path() {
     {
         let m = map.pin();
         for i in 0..40u64 {
-            m.insert(layered(b"layer-bb", i, b"tail"), i);
+            m.insert(key(b"layer-bb", i), i);
         }
         for i in (0..40u64).rev() {
-            assert_eq!(
-                m.remove(layered(b"layer-bb", i, b"tail").as_slice()),
-                Some(&i)
-            );
+            assert_eq!(m.remove(key(b"layer-bb", i).as_slice()), Some(&i));
         }
         assert!(m.is_empty());
         // Two keys in a fresh layer (its root a block leaf), both removed: the layer goes.
-        m.insert(layered(b"layer-cc", 1, b"x"), 1);
-        m.insert(layered(b"layer-cc", 2, b"y"), 2);
-        assert_eq!(m.remove(layered(b"layer-cc", 1, b"x").as_slice()), Some(&1));
-        assert_eq!(m.remove(layered(b"layer-cc", 2, b"y").as_slice()), Some(&2));
+        m.insert(key(b"layer-cc", 1), 1);
+        m.insert(key(b"layer-cc", 2), 2);
+        assert_eq!(m.remove(key(b"layer-cc", 1).as_slice()), Some(&1));
+        assert_eq!(m.remove(key(b"layer-cc", 2).as_slice()), Some(&2));
         assert!(m.is_empty());
         for i in 0..20u64 {
-            m.insert(layered(b"layer-dd", i, b"tail"), i);
+            m.insert(key(b"layer-dd", i), i);
         }
     }
     map.check_invariants().unwrap();

@@ -91,12 +91,13 @@ impl Snapshot {
             // (a full scan spent half its time waiting on each leaf's first line). Issued
             // before validation, as early as the pointer is known; a prefetch is only a hint.
             let ahead = if D::FORWARD { self.next } else { self.prev };
-            // A leaf with its short-suffix table in its block passes that on when it splits,
-            // so its neighbour most likely has one too.
-            crate::prefetch::prefetch_leaf_block(ahead, leaf.has_inline_short_suffixes());
+            // A leaf with suffix tables in its block passes them on when it splits, so its
+            // neighbour most likely has the same block.
+            crate::prefetch::prefetch_leaf_block(ahead, leaf.block_bytes());
             self.low_bound = leaf.low_bound();
-            // The long-suffix table is an allocation of its own, read for the first long suffix
-            // below: request its lines before the slots are walked (a hint only). Not the
+            // The long-suffix table (an allocation of its own, or the end of the leaf's block)
+            // is read for the first long suffix below: request its lines before the slots are
+            // walked (a hint only). Not the
             // short-suffix table: prefetching it too measured slower (YCSB-E 0.43 -> 0.415
             // Mops/s, medians of 4), its first read comes soon after anyway.
             crate::prefetch::prefetch_suffix_table(leaf);
