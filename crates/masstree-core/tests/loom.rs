@@ -296,6 +296,52 @@ fn two_leaves_right_holding_one() -> Tree {
     tree
 }
 
+/// A values-only forward scan whose run reaches the end of the left leaf refills it from the
+/// right one (`refill_run`) while another thread empties and unlinks that right leaf: the
+/// refill finds it deleted and the scan relocates from its position, or reads it before; the
+/// values come out once each, in order: `0..15`, with or without `15`.
+#[test]
+fn values_run_refill_vs_unlink_of_the_next_leaf() {
+    use masstree_core::Inline;
+    use masstree_core::scan::{Forward, KeyBound, ScanCursor};
+    model(|| {
+        let mut tree = RawTree::<u64, DeferredReclaim, Inline>::new();
+        for i in 0..16 {
+            let guard = tree.pin();
+            tree.write(&key(i), &guard, |_| Decision::Put(i));
+        }
+        assert_eq!(tree.check_invariants().expect("a valid tree").leaves, 2);
+        let tree = Arc::new(tree);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || {
+                let guard = tree.pin();
+                tree.write(&key(15), &guard, |_| Decision::Remove);
+            })
+        };
+        thread::yield_now();
+        let guard = tree.pin();
+        let mut scan = ScanCursor::<u64, Inline, Forward>::new(
+            &tree,
+            &guard,
+            KeyBound::Unbounded,
+            KeyBound::Unbounded,
+        );
+        let mut seen = Vec::new();
+        while let Some(v) = scan.next_value() {
+            seen.push(v);
+        }
+        let left: Vec<u64> = (0..15).collect();
+        assert!(
+            seen == left || seen == (0..16).collect::<Vec<_>>(),
+            "values {seen:?}"
+        );
+        drop(scan);
+        drop(guard);
+        t.join().unwrap();
+    });
+}
+
 /// The remove of the last key in a leaf (which empties and unlinks the leaf) vs a concurrent
 /// insert into that leaf's range: the insert must land in a live leaf, not be lost with the
 /// unlinked one, and the tree must stay well formed.

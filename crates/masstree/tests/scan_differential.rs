@@ -364,3 +364,57 @@ fn values_debug_never_shows_a_stale_key() {
         "Values(Range { front: Some([0, 0, 0, 2]), back: Some([0, 0, 0, 99]), .. })"
     );
 }
+
+/// A values-only scan (`values()`: runs of a leaf's entries without their keys) that took a
+/// leaf to its end goes on in the next leaf past what it returned already, even when, before
+/// its next step, the leaf it left was emptied and unlinked, and keys were inserted back into
+/// its range, behind the scan: those must not come out, and the values (each key's number)
+/// stay in key order. Which neighbour takes over an unlinked leaf's range depends on its place
+/// under its parent (the right one for a first child), so every leaf of a two-level tree is
+/// tried in turn. Also for `fold` (`sum`).
+#[test]
+fn values_run_goes_on_past_a_leaf_emptied_and_refilled_behind_it() {
+    const LEAF: u64 = 15; // ascending inserts fill leaves of 15
+    let leaves: Vec<u64> = if cfg!(miri) {
+        vec![1, 24]
+    } else {
+        (1..32).collect()
+    };
+    let key = |n: u64| (n * 10).to_be_bytes();
+    for emptied in leaves {
+        for fold in [false, true] {
+            let mut map: MassTree<[u8], u64> = MassTree::new();
+            let total = (emptied + 3) * LEAF;
+            for n in 0..total {
+                map.pin().insert(key(n), n * 10);
+            }
+            let stats = map.check_invariants().expect("a valid tree");
+            assert_eq!(
+                stats.leaves as u64,
+                emptied + 3,
+                "the test needs full leaves"
+            );
+            let m = map.pin();
+            let mut values = m.values();
+            let upto = (emptied + 1) * LEAF;
+            let taken: Vec<u64> = values.by_ref().take(upto as usize).copied().collect();
+            assert_eq!(taken, (0..upto).map(|n| n * 10).collect::<Vec<_>>());
+            // The leaf whose last value was just returned empties and goes; keys come back into
+            // its range, below the scan's position.
+            for n in upto - LEAF..upto {
+                assert_eq!(m.remove(&key(n)[..]), Some(&(n * 10)));
+            }
+            for n in [upto - LEAF, upto - 3, upto - 2] {
+                m.insert((n * 10 + 5).to_be_bytes(), n * 10 + 5);
+            }
+            let want: Vec<u64> = (upto..total).map(|n| n * 10).collect();
+            if fold {
+                let sum: u64 = values.copied().sum();
+                assert_eq!(sum, want.iter().sum::<u64>(), "fold, leaf {emptied}");
+            } else {
+                let rest: Vec<u64> = values.copied().collect();
+                assert_eq!(rest, want, "next, leaf {emptied}");
+            }
+        }
+    }
+}

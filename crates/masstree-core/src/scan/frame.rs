@@ -154,6 +154,45 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// A forward scan has taken this frame's snapshot to its end: moves the frame on to the
+    /// layer's next leaf, as `ScanCursor::step` does, and then past the new
+    /// snapshot's entries at or behind the frame's position (a split after the old snapshot
+    /// may have moved taken keys there; a leaf that absorbed an unlinked neighbour's range may
+    /// hold newer keys below it). `true` if an untaken entry passed those checks (`checking`
+    /// is then off, `index` at it). `false` leaves the frame as `step` would have it after the
+    /// same move (exhausted, unlocated when the leaf was unlinked, or still checking), for the
+    /// keyed path to go on from.
+    pub(super) fn advance_forward(&mut self) -> bool {
+        debug_assert!(self.located && self.index >= self.snapshot.entries.len());
+        let next = self.snapshot.next;
+        if next.is_null() {
+            return false;
+        }
+        self.settle::<super::direction::Forward>();
+        // SAFETY: a `next` read inside a validated snapshot names a leaf that was live then;
+        // we are pinned, so it is still allocated. If it was unlinked, the fill fails and
+        // `locate` re-descends to our position instead.
+        self.located = self
+            .snapshot
+            .fill::<super::direction::Forward>(unsafe { &*next });
+        let Some(position) = self.position.filter(|_| self.located) else {
+            return false;
+        };
+        let entries = &self.snapshot.entries;
+        let behind = entries
+            .iter()
+            .take_while(|e| e.position() <= position)
+            .count();
+        if behind == entries.len() {
+            return false;
+        }
+        self.index = behind;
+        self.checking = false;
+        true
+    }
+}
+
 /// The layer position of the key `rest` (the bytes from this layer on).
 #[inline]
 pub(super) fn position_of(rest: &[u8]) -> Position {
