@@ -3,7 +3,7 @@
 use super::bounds::KeyBound;
 use super::direction::Direction;
 use super::frame::{locate, next_in_snapshot, position_of};
-use super::snapshot::Entry;
+use super::snapshot::{Entry, Position};
 use super::spare::ScanBuffers;
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
@@ -174,7 +174,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             let base = frame.snapshot.entries.as_ptr();
             // SAFETY: an open run points into this frame's entries (see `run`): the run was
             // opened on the innermost frame, and no frame is pushed or popped until the run is
-            // left (only `step` does that, after `leave_run`), so it is still the innermost.
+            // left (only `step` and `refill_run`'s hop do that, each after `leave_run`), so it
+            // is still the innermost.
             // The run lies at or past `base`, so the offset is not negative.
             let at = unsafe { self.run.offset_from_unsigned(base) };
             frame.index = if D::FORWARD {
@@ -189,8 +190,9 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     }
 
     /// Opens a run over the innermost frame's next entries, after the keyed path returned one
-    /// from it or [`ScanCursor::refill_run`] moved it to a new leaf: as many as are keys that end in this layer (in their slice or with a suffix)
-    /// and lie before the end bound by their first slice alone, so that
+    /// from it, or [`ScanCursor::refill_run`] moved it to a new leaf or to the next layer's
+    /// first leaf: as many as are keys that end in this layer (in their slice or with a
+    /// suffix) and lie before the end bound by their first slice alone, so that
     /// [`ScanCursor::next_value`] can return them with no check. Strictly before the end's
     /// first slice (zero-padded, big-endian) means strictly before the end key, whatever the
     /// rest of either key; layer 0's slices are the keys' first 8 bytes, so below layer 0
@@ -307,8 +309,9 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     }
 
     /// The slow path of [`ScanCursor::next_value`] once the run is empty: the run refilled
-    /// from the layer's next leaf ([`ScanCursor::refill_run`]) if it can be, else the keyed
-    /// path, which then opens a run over the entries after the one it returns.
+    /// from the layer's next leaf, or the next layer's first ([`ScanCursor::refill_run`]), if
+    /// it can be, else the keyed path, which then opens a run over the entries after the one
+    /// it returns.
     #[inline(never)]
     fn next_value_keyed(&mut self) -> Option<*mut ()> {
         if self.refill_run()
@@ -321,12 +324,15 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         Some(value)
     }
 
-    /// A forward run that ended at the end of its leaf's snapshot goes on in the layer's next
-    /// leaf without the keyed path (its loop, bound checks and key writes: a tenth of a full
-    /// scan's time at each leaf): the frame moves to the next leaf and past the entries that
-    /// are not beyond it ([`super::frame::Frame::advance_forward`]), and a run opens over what
-    /// follows. `true` if a run is open again; `false` leaves the cursor for the keyed path,
-    /// with the run left and the frame as `step` would have it.
+    /// A forward run that ended at the end of its leaf's snapshot goes on without the keyed
+    /// path (its loop, bound checks and key writes: a tenth of a full scan's time at each
+    /// leaf): in the layer's next leaf, the frame moved there and past the entries that are
+    /// not beyond it ([`super::frame::Frame::advance_forward`]); or, at the end of a layer
+    /// below layer 0 and with an unbounded end, in the next layer the parent links to
+    /// ([`ScanCursor::hop_to_next_layer`]); and a run opens over what follows. `true` if a run
+    /// is open again; `false` leaves the cursor for the keyed path, with the run left and the
+    /// frames as `step` would have them after the same moves (the innermost the frame left,
+    /// its parent after the pop, or a pushed frame not located yet).
     #[inline]
     fn refill_run(&mut self) -> bool {
         if !D::FORWARD || self.done || self.run.is_null() {
@@ -335,17 +341,75 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         // Writes the last value's key (the run's entries are about to be replaced) and hands
         // the frame its position.
         self.leave_run();
+        let depth = self.buf.frames.len().wrapping_sub(1);
         let Some(frame) = self.buf.frames.last_mut() else {
             return false;
         };
         if !frame.located || frame.checking || frame.index < frame.snapshot.entries.len() {
             return false;
         }
-        if !frame.advance_forward() {
+        if frame.snapshot.next.is_null() {
+            // The layer is done: with an unbounded end, hop to the next layer its parent
+            // links to.
+            if depth == 0 || self.end_slice.is_some() || !self.hop_to_next_layer() {
+                return false;
+            }
+        } else if !frame.advance_forward() {
             return false;
         }
         self.open_run();
         !self.run.is_null()
+    }
+
+    /// [`ScanCursor::refill_run`] at the end of a layer below layer 0: leaves the layer (as
+    /// `step` does) and, if the parent's next entry links to a layer, takes it and enters that
+    /// layer at its first leaf, ready for a run (no entry of a new layer entered from its left
+    /// end needs a check). `false` leaves the cursor for the keyed path: the parent frame as
+    /// `step` would have it after the pop, or the new frame pushed but not located.
+    fn hop_to_next_layer(&mut self) -> bool {
+        self.buf.frames.pop();
+        let depth = self.buf.frames.len().wrapping_sub(1);
+        let Some(parent) = self.buf.frames.last_mut() else {
+            return false;
+        };
+        if parent.checking {
+            return false;
+        }
+        let Some(link) = parent.upcoming::<D>() else {
+            return false;
+        };
+        if link.keylen != KEYLEN_LAYER || link.value.is_null() {
+            return false;
+        }
+        parent.index += 1;
+        self.buf.key.set_slice(depth, link.ikey, 8);
+        self.push_layer(&link, None, None);
+        let Some(frame) = self.buf.frames.last_mut() else {
+            return false;
+        };
+        if !locate::<D>(frame) {
+            return false;
+        }
+        // Entered from its left end with no bound: every entry lies beyond the (absent)
+        // position, as `next_in_snapshot` would find.
+        frame.checking = false;
+        true
+    }
+
+    /// Enters the layer `link` points to (its slice already in the key buffer), at `bound`
+    /// (see [`super::frame::Frame`]'s fields), and starts loading the entry node of the layer
+    /// after it in scan order, where the scan goes once this one is done, so that its miss
+    /// overlaps with this layer's (a hint only; nothing is read through it).
+    fn push_layer(&mut self, link: &Entry, bound: Option<Position>, bound_rest: Option<usize>) {
+        if let Some(frame) = self.buf.frames.last()
+            && let Some(after) = frame.upcoming::<D>()
+            && after.keylen == KEYLEN_LAYER
+        {
+            crate::prefetch::prefetch_node(after.value);
+        }
+        self.buf
+            .frames
+            .push(link.value.cast(), bound, bound_rest, !S::INLINE);
     }
 
     /// Whether the cursor has returned an entry yet.
@@ -515,15 +579,6 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             self.buf.key.set_slice(depth, entry.ikey, slice_len);
             match entry.keylen {
                 KEYLEN_LAYER => {
-                    // The layer after this one in scan order is where the scan goes once this
-                    // one is done: start loading its entry node now, so its miss overlaps with
-                    // this layer's (a hint only; nothing is read through it).
-                    if let Some(frame) = self.buf.frames.last()
-                        && let Some(after) = frame.upcoming::<D>()
-                        && after.keylen == KEYLEN_LAYER
-                    {
-                        crate::prefetch::prefetch_node(after.value);
-                    }
                     // Enter the layer; if the range bound's key runs through this slot, the
                     // layer is entered at the bound's next slice.
                     let child_bound = on_bound_path.and_then(|offset| {
@@ -535,9 +590,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
                         let b = self.start.key().expect("bound path");
                         position_of(&b[o..])
                     });
-                    self.buf
-                        .frames
-                        .push(entry.value.cast(), bound, child_bound, !S::INLINE);
+                    self.push_layer(&entry, bound, child_bound);
                 }
                 KEYLEN_SUFFIX => {
                     if entry.suffix().is_none() {

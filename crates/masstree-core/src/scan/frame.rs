@@ -19,8 +19,9 @@ pub(super) struct Frame {
     /// Next index into the snapshot, counted in the scan's direction.
     pub(super) index: usize,
     /// Whether the snapshot's next entries must still be checked against `position` (or
-    /// `bound`): set for every new snapshot, cleared by the first entry that passes. A snapshot
-    /// is in key order, so every entry after one that passes passes too.
+    /// `bound`): set for every new snapshot, cleared by the first entry that passes (or, with
+    /// nothing to check against, by the scan's layer hop, and after `advance_forward`'s checks).
+    /// A snapshot is in key order, so every entry after one that passes passes too.
     pub(super) checking: bool,
     /// The last position processed in this layer, as of the current snapshot's start: the
     /// entries taken from the snapshot since are folded in by [`Frame::settle`] before it is
