@@ -418,3 +418,51 @@ fn values_run_goes_on_past_a_leaf_emptied_and_refilled_behind_it() {
         }
     }
 }
+
+/// Values-only scans in both directions over many leaves and many layers (keys sharing 8-byte
+/// first slices in groups, some with an exactly-8-byte key beside the group's layer link and a
+/// plain 8-byte key after it) return what `BTreeMap` does, through `next`, `fold`
+/// and partial takes: the runs refilled from leaf to leaf and hop from layer to layer.
+#[test]
+fn values_runs_over_many_leaves_and_layers_match_btreemap() {
+    let groups: u64 = if cfg!(miri) { 6 } else { 120 };
+    let map: MassTree<[u8], u64> = MassTree::new();
+    let mut model = BTreeMap::new();
+    let m = map.pin();
+    let mut put = |k: Vec<u8>, v: u64| {
+        m.insert(&k[..], v);
+        model.insert(k, v);
+    };
+    for g in 0..groups {
+        // Most groups' layer links are neighbours in layer 0 (a run hops from one layer to the
+        // next); every fourth has an exactly-8-byte key beside its link and a plain key after.
+        let first = (g * 2).to_be_bytes();
+        if g % 4 == 0 {
+            put(first.to_vec(), g * 1000);
+            put((g * 2 + 1).to_be_bytes().to_vec(), g * 1000 + 999);
+        }
+        for i in 0..(g % 40) + 2 {
+            let mut k = first.to_vec();
+            k.extend_from_slice(&i.to_be_bytes());
+            put(k, g * 1000 + i + 1);
+        }
+    }
+    let forward: Vec<u64> = model.values().copied().collect();
+    let reverse: Vec<u64> = model.values().rev().copied().collect();
+    assert_eq!(m.values().copied().collect::<Vec<_>>(), forward);
+    assert_eq!(m.values().rev().copied().collect::<Vec<_>>(), reverse);
+    assert_eq!(
+        m.values().copied().sum::<u64>(),
+        forward.iter().sum::<u64>()
+    );
+    assert_eq!(
+        m.values().rev().copied().sum::<u64>(),
+        forward.iter().sum::<u64>()
+    );
+    for n in [1, 7, 40, 333] {
+        let front: Vec<u64> = m.values().take(n).copied().collect();
+        let back: Vec<u64> = m.values().rev().take(n).copied().collect();
+        assert_eq!(front, forward[..n.min(forward.len())]);
+        assert_eq!(back, reverse[..n.min(reverse.len())]);
+    }
+}

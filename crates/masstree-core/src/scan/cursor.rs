@@ -324,10 +324,10 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         Some(value)
     }
 
-    /// A forward run that ended at the end of its leaf's snapshot goes on without the keyed
-    /// path (its loop, bound checks and key writes: a tenth of a full scan's time at each
-    /// leaf): in the layer's next leaf, the frame moved there and past the entries that are
-    /// not beyond it ([`super::frame::Frame::advance_forward`]); or, at the end of a layer
+    /// A run that ended at the end of its leaf's snapshot goes on without the keyed path (its
+    /// loop, bound checks and key writes: a tenth of a full scan's time at each leaf): in the
+    /// layer's next leaf in scan order, the frame moved there and past the entries that are
+    /// not beyond it ([`super::frame::Frame::advance`]); or, at the end of a layer
     /// below layer 0 and with an unbounded end, in the next layer the parent links to
     /// ([`ScanCursor::hop_to_next_layer`]); and a run opens over what follows. `true` if a run
     /// is open again; `false` leaves the cursor for the keyed path, with the run left and the
@@ -335,7 +335,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// its parent after the pop, or a pushed frame not located yet).
     #[inline]
     fn refill_run(&mut self) -> bool {
-        if !D::FORWARD || self.done || self.run.is_null() {
+        if self.done || self.run.is_null() {
             return false;
         }
         // Writes the last value's key (the run's entries are about to be replaced) and hands
@@ -348,13 +348,13 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if !frame.located || frame.checking || frame.index < frame.snapshot.entries.len() {
             return false;
         }
-        if frame.snapshot.next.is_null() {
+        if frame.at_layer_end::<D>() {
             // The layer is done: with an unbounded end, hop to the next layer its parent
             // links to.
             if depth == 0 || self.end_slice.is_some() || !self.hop_to_next_layer() {
                 return false;
             }
-        } else if !frame.advance_forward() {
+        } else if !frame.advance::<D>() {
             return false;
         }
         self.open_run();
@@ -363,8 +363,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
 
     /// [`ScanCursor::refill_run`] at the end of a layer below layer 0: leaves the layer (as
     /// `step` does) and, if the parent's next entry links to a layer, takes it and enters that
-    /// layer at its first leaf, ready for a run (no entry of a new layer entered from its left
-    /// end needs a check). `false` leaves the cursor for the keyed path: the parent frame as
+    /// layer at its first leaf in scan order, ready for a run (no entry of a layer entered
+    /// from its end needs a check). `false` leaves the cursor for the keyed path: the parent frame as
     /// `step` would have it after the pop, or the new frame pushed but not located.
     fn hop_to_next_layer(&mut self) -> bool {
         self.buf.frames.pop();
@@ -390,7 +390,7 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if !locate::<D>(frame) {
             return false;
         }
-        // Entered from its left end with no bound: every entry lies beyond the (absent)
+        // Entered from its end (in scan order) with no bound: every entry lies beyond the (absent)
         // position, as `next_in_snapshot` would find.
         frame.checking = false;
         true
@@ -540,32 +540,10 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
             }
             let Some((entry, on_bound_path)) = next_in_snapshot::<D>(frame) else {
                 // This leaf is exhausted: move to the neighbour in scan order.
-                let snap = &frame.snapshot;
-                let (here, next, prev, low_bound) =
-                    (snap.leaf, snap.next, snap.prev, snap.low_bound);
-                let more = if D::FORWARD {
-                    // Whether or not an entry passed, the loop goes on from the frame as it is
-                    // left (a new snapshot, or none to locate).
-                    frame.advance_forward();
-                    !next.is_null()
-                } else if low_bound == 0 {
-                    false
-                } else {
-                    frame.settle::<D>();
-                    // The leaf holding the slices just below this one's range: the left
-                    // sibling if a validated read of it shows it still links to this leaf (then
-                    // its range ends where this one's starts), else found by a descent.
-                    // SAFETY: `prev` was read from a leaf we snapshotted while pinned; sibling
-                    // pointers are re-pointed before a leaf is retired, so it is still
-                    // allocated. It is only a hint: its `next` is checked below.
-                    frame.located = !prev.is_null()
-                        && frame.snapshot.fill::<D>(unsafe { &*prev })
-                        && core::ptr::eq(frame.snapshot.next, here);
-                    if !frame.located {
-                        frame.seek = Some(low_bound - 1);
-                    }
-                    true
-                };
+                // Whether or not an entry passed, the loop goes on from the frame as it is left
+                // (a new snapshot, or none to locate).
+                let more = !frame.at_layer_end::<D>();
+                frame.advance::<D>();
                 if !more {
                     self.buf.frames.pop();
                     if self.buf.frames.is_empty() {

@@ -20,7 +20,8 @@ pub(super) struct Frame {
     pub(super) index: usize,
     /// Whether the snapshot's next entries must still be checked against `position` (or
     /// `bound`): set for every new snapshot, cleared by the first entry that passes (or, with
-    /// nothing to check against, by the scan's layer hop, and after `advance_forward`'s checks).
+    /// nothing to check against, by the scan's layer hop, and after `advance_forward`'s or
+    /// `advance_reverse`'s checks).
     /// A snapshot is in key order, so every entry after one that passes passes too.
     pub(super) checking: bool,
     /// The last position processed in this layer, as of the current snapshot's start: the
@@ -191,6 +192,70 @@ impl Frame {
         self.index = behind;
         self.checking = false;
         true
+    }
+
+    /// [`Frame::advance_forward`] for a reverse scan: the frame moves to the leaf holding the
+    /// slices just below this one's range, the left sibling if a validated read of it shows it
+    /// still links to this leaf (then its range ends where this one's starts); otherwise it is
+    /// left unlocated, to descend to the slice below (`seek`). Then past the entries at or
+    /// beyond the position. `false` as well (frame untouched) when the leaf starts the layer
+    /// (low bound 0: nothing below).
+    pub(super) fn advance_reverse(&mut self) -> bool {
+        debug_assert!(self.located && self.index >= self.snapshot.entries.len());
+        let snap = &self.snapshot;
+        let (here, prev, low_bound) = (snap.leaf, snap.prev, snap.low_bound);
+        if low_bound == 0 {
+            return false;
+        }
+        self.settle::<super::direction::Reverse>();
+        // SAFETY: `prev` was read from a leaf we snapshotted while pinned; sibling pointers are
+        // re-pointed before a leaf is retired, so it is still allocated. It is only a hint: its
+        // `next` is checked here.
+        self.located = !prev.is_null()
+            && self
+                .snapshot
+                .fill::<super::direction::Reverse>(unsafe { &*prev })
+            && core::ptr::eq(self.snapshot.next, here);
+        if !self.located {
+            self.seek = Some(low_bound - 1);
+            return false;
+        }
+        let Some(position) = self.position else {
+            return false;
+        };
+        let entries = &self.snapshot.entries;
+        let beyond = entries
+            .iter()
+            .rev()
+            .take_while(|e| e.position() >= position)
+            .count();
+        if beyond == entries.len() {
+            return false;
+        }
+        self.index = beyond;
+        self.checking = false;
+        true
+    }
+
+    /// [`Frame::advance_forward`] or [`Frame::advance_reverse`], by direction.
+    #[inline]
+    pub(super) fn advance<D: super::direction::Direction>(&mut self) -> bool {
+        if D::FORWARD {
+            self.advance_forward()
+        } else {
+            self.advance_reverse()
+        }
+    }
+
+    /// Whether the snapshot's leaf is the layer's last in scan order: no right sibling
+    /// (forward), low bound 0 (reverse).
+    #[inline]
+    pub(super) fn at_layer_end<D: super::direction::Direction>(&self) -> bool {
+        if D::FORWARD {
+            self.snapshot.next.is_null()
+        } else {
+            self.snapshot.low_bound == 0
+        }
     }
 }
 
