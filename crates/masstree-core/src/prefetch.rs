@@ -44,11 +44,8 @@ pub(crate) fn prefetch_node<T>(ptr: *const T) {
 #[inline(always)]
 pub(crate) fn prefetch_leaf_block(ptr: *const Leaf, block_bytes: usize) {
     prefetch_node(ptr);
-    if ptr.is_null() {
-        return;
-    }
-    for line in NODE_LINES..block_bytes.div_ceil(64) {
-        prefetch_line(ptr.cast::<u8>().wrapping_add(line * 64));
+    if !ptr.is_null() {
+        prefetch_block_tail(ptr, block_bytes);
     }
 }
 
@@ -77,7 +74,7 @@ pub(crate) fn prefetch_line<T>(ptr: *const T) {
 #[inline(always)]
 pub(crate) fn prefetch_suffix_table(leaf: &Leaf) {
     if leaf.has_inline_long_suffixes() {
-        prefetch_block_tail(leaf);
+        prefetch_block_tail(leaf, leaf.block_bytes());
     } else {
         prefetch_table(leaf.suffix_table_addr(), 2);
     }
@@ -96,12 +93,13 @@ pub(crate) fn prefetch_short_suffix_table(leaf: &Leaf) {
     }
 }
 
-/// The lines of `leaf`'s block past the [`NODE_LINES`] that [`prefetch_node`] covers (the
-/// long-suffix table of a 576-byte block with both tables), from the leaf's own address.
+/// The lines of the `block_bytes`-long block of the leaf at `leaf` past the [`NODE_LINES`]
+/// that [`prefetch_node`] covers (its tables' last bytes: the long-suffix table of a 576-byte
+/// block with both), from the leaf's own address.
 #[inline(always)]
-fn prefetch_block_tail(leaf: &Leaf) {
-    let base = (leaf as *const Leaf).cast::<u8>();
-    for line in NODE_LINES..leaf.block_bytes().div_ceil(64) {
+fn prefetch_block_tail(leaf: *const Leaf, block_bytes: usize) {
+    let base = leaf.cast::<u8>();
+    for line in NODE_LINES..block_bytes.div_ceil(64) {
         prefetch_line(base.wrapping_add(line * 64));
     }
 }

@@ -169,18 +169,16 @@ impl Leaf {
         // SAFETY: `leaf` is valid (caller).
         let leaf_ref = unsafe { &*leaf };
         let tables = leaf_ref.inline_tables();
+        // Relaxed: the freeing thread owns the leaf (the reclaimer or an exclusive owner
+        // ordered everything before), and an inline table's pointer is fixed at creation.
+        let short = leaf_ref.short_suffixes.load(Ordering::Relaxed);
+        let long = leaf_ref.suffixes.load(Ordering::Relaxed);
         if tables.long() {
             // The long suffixes in a block's table go first, while the table is read through
             // its own pointer; `Drop` leaves an inline table alone.
-            // Relaxed: the freeing thread owns the leaf (the reclaimer or an exclusive owner
-            // ordered everything before).
-            let table = leaf_ref.suffixes.load(Ordering::Relaxed);
             // SAFETY: an inline table lives as long as the leaf, and we own both.
-            free_long_suffixes(unsafe { &*table });
+            free_long_suffixes(unsafe { &*long });
         }
-        // Relaxed: as above; an inline table's pointer is fixed at creation.
-        let short = leaf_ref.short_suffixes.load(Ordering::Relaxed);
-        let long = leaf_ref.suffixes.load(Ordering::Relaxed);
         // SAFETY: in every arm, an inline table means the leaf is the first field of a block
         // made by `boxed` with those tables, and the table pointer was made from the raw block
         // pointer, so it carries the block's provenance (one made from `&Leaf` would not,

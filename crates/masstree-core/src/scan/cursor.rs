@@ -34,8 +34,8 @@ pub struct ScanCursor<'g, V, S: ValueSlot<V>, D: Direction> {
     /// stepping down) and `run_end` the last. Empty when `run == run_end`.
     /// Both point into the boxed frame's `entries`, which stay put and unchanged while the run
     /// is open: the snapshot is refilled only by [`ScanCursor::step`] and
-    /// [`ScanCursor::refill_run`], each after [`ScanCursor::leave_run`]. Both null when no run is open (an open run may be empty:
-    /// it still holds the frame's place until it is left).
+    /// [`ScanCursor::refill_run`], each after [`ScanCursor::leave_run`]. Both null when no run
+    /// is open (an open run may be empty: it still holds the frame's place until it is left).
     run: *const Entry,
     run_end: *const Entry,
     /// Where `run` was when the key buffer last caught up with it: while `run` has moved on
@@ -364,8 +364,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
     /// [`ScanCursor::refill_run`] at the end of a layer below layer 0: leaves the layer (as
     /// `step` does) and, if the parent's next entry links to a layer, takes it and enters that
     /// layer at its first leaf in scan order, ready for a run (no entry of a layer entered
-    /// from its end needs a check). `false` leaves the cursor for the keyed path: the parent frame as
-    /// `step` would have it after the pop, or the new frame pushed but not located.
+    /// from its end needs a check). `false` leaves the cursor for the keyed path: the parent
+    /// frame as `step` would have it after the pop, or the new frame pushed but not located.
     fn hop_to_next_layer(&mut self) -> bool {
         self.buf.frames.pop();
         let depth = self.buf.frames.len().wrapping_sub(1);
@@ -390,8 +390,8 @@ impl<'g, V: 'g, S: ValueSlot<V>, D: Direction> ScanCursor<'g, V, S, D> {
         if !locate::<D>(frame) {
             return false;
         }
-        // Entered from its end (in scan order) with no bound: every entry lies beyond the (absent)
-        // position, as `next_in_snapshot` would find.
+        // Entered from its end (in scan order) with no bound: every entry lies beyond the
+        // (absent) position, as `next_in_snapshot` would find.
         frame.checking = false;
         true
     }

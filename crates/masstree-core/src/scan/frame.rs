@@ -20,8 +20,8 @@ pub(super) struct Frame {
     pub(super) index: usize,
     /// Whether the snapshot's next entries must still be checked against `position` (or
     /// `bound`): set for every new snapshot, cleared by the first entry that passes (or, with
-    /// nothing to check against, by the scan's layer hop, and after `advance_forward`'s or
-    /// `advance_reverse`'s checks).
+    /// nothing to check against, by the scan's layer hop, and after [`Frame::advance`]'s
+    /// checks).
     /// A snapshot is in key order, so every entry after one that passes passes too.
     pub(super) checking: bool,
     /// The last position processed in this layer, as of the current snapshot's start: the
@@ -157,100 +157,73 @@ impl Frame {
 }
 
 impl Frame {
-    /// A forward scan has taken this frame's snapshot to its end: moves the frame on to the
-    /// layer's next leaf, as `ScanCursor::step` does, and then past the new
-    /// snapshot's entries at or behind the frame's position (a split after the old snapshot
-    /// may have moved taken keys there; a leaf that absorbed an unlinked neighbour's range may
-    /// hold newer keys below it). `true` if an untaken entry passed those checks (`checking`
-    /// is then off, `index` at it). `false` leaves the frame as `step` would have it after the
-    /// same move (exhausted, unlocated when the leaf was unlinked, or still checking), for the
-    /// keyed path to go on from.
-    pub(super) fn advance_forward(&mut self) -> bool {
+    /// The scan has taken this frame's snapshot to its end: moves the frame on to the layer's
+    /// next leaf in scan order, as `ScanCursor::step` does, and then past the new snapshot's
+    /// entries at or behind the frame's position (a split after the old snapshot may have
+    /// moved taken keys there; a leaf that absorbed an unlinked neighbour's range may hold
+    /// newer keys below it). Forward, the next leaf is the snapshot's `next`; reverse, the left
+    /// sibling if a validated read of it shows it still links to this leaf (then its range ends
+    /// where this one's starts), else the frame is left unlocated, to descend to the slice
+    /// below (`seek`). `true` if an untaken entry passed the checks (`checking` is then off,
+    /// `index` at it). `false` leaves the frame as `step` would have it after the same move
+    /// (untouched at the layer's end, unlocated, exhausted, or still checking), for the keyed
+    /// path to go on from.
+    pub(super) fn advance<D: Direction>(&mut self) -> bool {
         debug_assert!(self.located && self.index >= self.snapshot.entries.len());
-        let next = self.snapshot.next;
-        if next.is_null() {
+        if self.at_layer_end::<D>() {
             return false;
         }
-        self.settle::<super::direction::Forward>();
-        // SAFETY: a `next` read inside a validated snapshot names a leaf that was live then;
-        // we are pinned, so it is still allocated. If it was unlinked, the fill fails and
-        // `locate` re-descends to our position instead.
-        self.located = self
-            .snapshot
-            .fill::<super::direction::Forward>(unsafe { &*next });
-        let Some(position) = self.position.filter(|_| self.located) else {
-            return false;
-        };
-        let entries = &self.snapshot.entries;
-        let behind = entries
-            .iter()
-            .take_while(|e| e.position() <= position)
-            .count();
-        if behind == entries.len() {
-            return false;
-        }
-        self.index = behind;
-        self.checking = false;
-        true
-    }
-
-    /// [`Frame::advance_forward`] for a reverse scan: the frame moves to the leaf holding the
-    /// slices just below this one's range, the left sibling if a validated read of it shows it
-    /// still links to this leaf (then its range ends where this one's starts); otherwise it is
-    /// left unlocated, to descend to the slice below (`seek`). Then past the entries at or
-    /// beyond the position. `false` as well (frame untouched) when the leaf starts the layer
-    /// (low bound 0: nothing below).
-    pub(super) fn advance_reverse(&mut self) -> bool {
-        debug_assert!(self.located && self.index >= self.snapshot.entries.len());
         let snap = &self.snapshot;
-        let (here, prev, low_bound) = (snap.leaf, snap.prev, snap.low_bound);
-        if low_bound == 0 {
-            return false;
-        }
-        self.settle::<super::direction::Reverse>();
-        // SAFETY: `prev` was read from a leaf we snapshotted while pinned; sibling pointers are
-        // re-pointed before a leaf is retired, so it is still allocated. It is only a hint: its
-        // `next` is checked here.
-        self.located = !prev.is_null()
-            && self
-                .snapshot
-                .fill::<super::direction::Reverse>(unsafe { &*prev })
-            && core::ptr::eq(self.snapshot.next, here);
+        let (here, next, prev, low_bound) = (snap.leaf, snap.next, snap.prev, snap.low_bound);
+        self.settle::<D>();
+        self.located = if D::FORWARD {
+            // SAFETY: a `next` read inside a validated snapshot names a leaf that was live
+            // then; we are pinned, so it is still allocated. If it was unlinked, the fill fails
+            // and `locate` re-descends to our position instead.
+            self.snapshot.fill::<D>(unsafe { &*next })
+        } else {
+            // SAFETY: `prev` was read from a leaf we snapshotted while pinned; sibling pointers
+            // are re-pointed before a leaf is retired, so it is still allocated. It is only a
+            // hint: its `next` is checked here.
+            !prev.is_null()
+                && self.snapshot.fill::<D>(unsafe { &*prev })
+                && core::ptr::eq(self.snapshot.next, here)
+        };
         if !self.located {
-            self.seek = Some(low_bound - 1);
+            if !D::FORWARD {
+                self.seek = Some(low_bound - 1);
+            }
             return false;
         }
         let Some(position) = self.position else {
             return false;
         };
+        // The entries already passed, counted in scan order from the snapshot's start.
         let entries = &self.snapshot.entries;
-        let beyond = entries
-            .iter()
-            .rev()
-            .take_while(|e| e.position() >= position)
-            .count();
-        if beyond == entries.len() {
+        let passed = if D::FORWARD {
+            entries
+                .iter()
+                .take_while(|e| e.position() <= position)
+                .count()
+        } else {
+            entries
+                .iter()
+                .rev()
+                .take_while(|e| e.position() >= position)
+                .count()
+        };
+        if passed == entries.len() {
             return false;
         }
-        self.index = beyond;
+        self.index = passed;
         self.checking = false;
         true
-    }
-
-    /// [`Frame::advance_forward`] or [`Frame::advance_reverse`], by direction.
-    #[inline]
-    pub(super) fn advance<D: super::direction::Direction>(&mut self) -> bool {
-        if D::FORWARD {
-            self.advance_forward()
-        } else {
-            self.advance_reverse()
-        }
     }
 
     /// Whether the snapshot's leaf is the layer's last in scan order: no right sibling
     /// (forward), low bound 0 (reverse).
     #[inline]
-    pub(super) fn at_layer_end<D: super::direction::Direction>(&self) -> bool {
+    pub(super) fn at_layer_end<D: Direction>(&self) -> bool {
         if D::FORWARD {
             self.snapshot.next.is_null()
         } else {

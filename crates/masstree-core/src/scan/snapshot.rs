@@ -97,9 +97,9 @@ impl Snapshot {
             self.low_bound = leaf.low_bound();
             // The long-suffix table (an allocation of its own, or the end of the leaf's block)
             // is read for the first long suffix below: request its lines before the slots are
-            // walked (a hint only). Not the
-            // short-suffix table: prefetching it too measured slower (YCSB-E 0.43 -> 0.415
-            // Mops/s, medians of 4), its first read comes soon after anyway.
+            // walked (a hint only). Not the short-suffix table: prefetching it too measured
+            // slower (YCSB-E 0.43 -> 0.415 Mops/s, medians of 4), its first read comes soon
+            // after anyway.
             crate::prefetch::prefetch_suffix_table(leaf);
             let mut plain = true;
             // Written through a pointer with the count in a register: `push` would load and
