@@ -56,29 +56,43 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 const MIB: isize = 1 << 20;
 
-/// Runs a scenario with each reclaimer and checks each one's growth stays under `limit`.
-fn with_both(
-    what: &str,
-    limit: isize,
-    seize: impl FnOnce() -> isize,
-    epoch: impl FnOnce() -> isize,
-) {
+/// How many times a scenario may run before its growth counts as held back.
+///
+/// A thread descheduled while pinned stops every reclaimer from freeing what the others retire
+/// until it runs again, so one run's peak can include a scheduler stall (on a loaded 2-core CI
+/// host one run held 2.5 MiB where quiet runs hold under 100 KiB). What is held back for good
+/// (a leak, batches that never go, a budget that never fires) shows in every run; a stall does
+/// not repeat three times.
+const ATTEMPTS: usize = 3;
+
+/// The smallest growth of up to [`ATTEMPTS`] runs of `scenario`, stopping at the first under
+/// `limit`, and every growth seen.
+fn least_growth(limit: isize, scenario: impl Fn() -> isize) -> (isize, Vec<isize>) {
+    let mut seen = Vec::new();
+    for _ in 0..ATTEMPTS {
+        let growth = scenario();
+        seen.push(growth / 1024);
+        if growth < limit {
+            return (growth, seen);
+        }
+    }
+    (seen.iter().min().copied().unwrap_or(0) * 1024, seen)
+}
+
+/// Runs a scenario with each reclaimer and checks each one's growth stays under `limit` in one
+/// of [`ATTEMPTS`] runs.
+fn with_both(what: &str, limit: isize, seize: impl Fn() -> isize, epoch: impl Fn() -> isize) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let (seize, epoch) = (seize(), epoch());
-    eprintln!(
-        "{what}: seize +{} KiB, epoch +{} KiB",
-        seize / 1024,
-        epoch / 1024
-    );
+    let (seize, seize_seen) = least_growth(limit, seize);
+    let (epoch, epoch_seen) = least_growth(limit, epoch);
+    eprintln!("{what}: seize {seize_seen:?} KiB, epoch {epoch_seen:?} KiB");
     assert!(
         seize < limit,
-        "{what}: seize held back {} KiB",
-        seize / 1024
+        "{what}: seize held back {seize_seen:?} KiB in {ATTEMPTS} runs"
     );
     assert!(
         epoch < limit,
-        "{what}: epoch held back {} KiB",
-        epoch / 1024
+        "{what}: epoch held back {epoch_seen:?} KiB in {ATTEMPTS} runs"
     );
 }
 
