@@ -93,6 +93,10 @@ pub const MIRI_RUNS: &[(&str, &[&str])] = &[
             "key_prefix",
         ],
     ),
+    // ~10 s. The reclaimers' pacing and the node pool's own logic (carving regions from
+    // chunks, unit headers found from a block's address, free lists, frees on another thread),
+    // called below the heap mode the tree's nodes use under miri.
+    ("masstree-alloc", &["--lib"]),
     // ~35 s. The writer finger: rising inserts through a handle while its leaf splits, is
     // unlinked by another handle, or is freed after a refresh (a stale finger is a use after
     // free here).

@@ -5,6 +5,9 @@
 //! them. [`Reclaim`] is the small interface the tree needs; [`SeizeReclaim`] (the default, built
 //! on `seize`) and, with the `crossbeam-epoch` feature, `EpochReclaim` implement it.
 //!
+//! Nodes themselves come from a [`NodePool`]: per-map chunks (huge pages once the map is
+//! large) carved into line-aligned blocks, which the reclaimer's frees return to the pool.
+//!
 //! How an object is freed is a zero-sized type implementing [`Free`], so retiring costs no
 //! allocation and no dynamic dispatch:
 //!
@@ -33,6 +36,8 @@
 
 mod deferred_reclaim;
 mod free;
+mod free_list;
+mod node_pool;
 mod pace;
 mod seize_reclaim;
 
@@ -41,6 +46,7 @@ mod epoch_reclaim;
 
 pub use deferred_reclaim::{DeferredGuard, DeferredReclaim};
 pub use free::{Free, FreeBox};
+pub use node_pool::{BATCH, LINE, MAX_BLOCK, NodePool, UNIT};
 pub use pace::{RETIRE_BYTE_BUDGET, RETIRE_TIME_BUDGET};
 pub use seize_reclaim::{SeizeGuard, SeizeOwnedGuard, SeizeReclaim};
 

@@ -58,7 +58,7 @@ pub(crate) unsafe fn destroy_layer<V, S: ValueSlot<V>>(root: *mut NodeHeader, va
                     for i in 0..=inode.len() {
                         nodes.push(inode.child(i));
                     }
-                    drop(Box::from_raw(node.cast::<masstree_node::Internode>()));
+                    masstree_alloc::NodePool::drop_boxed(node.cast::<masstree_node::Internode>());
                 }
             }
         }

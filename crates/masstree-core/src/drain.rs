@@ -5,8 +5,8 @@ use crate::destroy::{Values, destroy_layer};
 use crate::scan::{Forward, KeyBound, ScanCursor};
 use crate::value::ValueSlot;
 use masstree_alloc::Reclaim;
-use masstree_node::Leaf;
 use masstree_node::sync::Ordering;
+use masstree_node::{InlineTables, Leaf};
 
 /// The values taken out of the nodes, not yet handed to the caller. Dropping it (also on
 /// unwinding out of the caller's callback) drops the values not handed out, so none leaks
@@ -67,7 +67,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             values: values.into_iter(),
             _slot: core::marker::PhantomData,
         };
-        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        let leaf = Leaf::boxed(0, true, false, InlineTables::NONE, &self.pool);
         let root = self.root.swap(leaf.cast(), Ordering::Relaxed);
         self.len.reset();
         // SAFETY: `self` is owned, so no reader or writer is active; `root` is unreachable now;

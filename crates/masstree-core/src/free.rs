@@ -1,7 +1,7 @@
 //! How the tree's retired objects are freed.
 
-use masstree_alloc::Free;
-use masstree_node::{Leaf, Suffix, SuffixRaw};
+use masstree_alloc::{Free, NodePool};
+use masstree_node::{Internode, Leaf, Suffix, SuffixRaw};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Frees a retired suffix.
@@ -24,8 +24,8 @@ pub(crate) struct FreeLeaf;
 
 impl Free<Leaf> for FreeLeaf {
     unsafe fn free(ptr: *mut Leaf) {
-        // SAFETY: retired leaves came from `Box::into_raw(Box::new(Leaf))` or `Leaf::boxed`,
-        // and are retired once.
+        // SAFETY: retired leaves came from `Leaf::boxed` of the tree's pool, which outlives
+        // its reclaimer, and are retired once.
         unsafe { Leaf::free(ptr) };
     }
 
@@ -49,5 +49,16 @@ impl<V> Free<V> for FreeValue {
         // SAFETY: retired values came from `Box::into_raw` and are retired once.
         let value = unsafe { Box::from_raw(ptr) };
         let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
+    }
+}
+
+/// Frees a retired internode (a block of the tree's [`masstree_alloc::NodePool`]).
+pub(crate) struct FreeInternode;
+
+impl Free<Internode> for FreeInternode {
+    unsafe fn free(ptr: *mut Internode) {
+        // SAFETY: retired internodes came from the tree's pool (`NodePool::boxed`), which
+        // outlives its reclaimer, and are retired once.
+        unsafe { NodePool::drop_boxed(ptr) };
     }
 }

@@ -1,6 +1,7 @@
 //! New layers: when two keys that both continue past a slice share it, the slot becomes a
 //! pointer to a B+tree over their next slices.
 
+use masstree_alloc::NodePool;
 use masstree_key::{ikey_of, keylen_class};
 use masstree_node::{InlineTables, KEYLEN_LAYER, Leaf, NodeHeader, Permutation, SlotSuffix};
 
@@ -16,6 +17,7 @@ pub(crate) fn build_layer(
     a_value: *mut (),
     b: &[u8],
     b_value: *mut (),
+    pool: &NodePool,
 ) -> *mut NodeHeader {
     debug_assert_ne!(a, b);
     let mut shared = 0;
@@ -36,7 +38,7 @@ pub(crate) fn build_layer(
         entries.iter().any(|e| e.3.short_word().is_some()),
         entries.iter().any(|e| e.3.long().is_some()),
     );
-    let bottom = Leaf::boxed(0, true, false, tables);
+    let bottom = Leaf::boxed(0, true, false, tables, pool);
     {
         // SAFETY: fresh and unpublished; freed only through the tree.
         let bottom = unsafe { &*bottom };
@@ -62,7 +64,7 @@ pub(crate) fn build_layer(
             );
             leaf.set_permutation(&lock, Permutation::sorted(1));
         }
-        node = Box::into_raw(Box::new(leaf)).cast();
+        node = pool.boxed(leaf).cast();
     }
     node
 }

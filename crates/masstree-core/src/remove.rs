@@ -6,14 +6,14 @@
 //! before an upper layer's leaf. (Layer creation holds an upper leaf but locks no existing lower
 //! node.)
 
-use crate::free::FreeLeaf;
+use crate::free::{FreeInternode, FreeLeaf};
 use crate::node_ref;
 use crate::reach::reach_leaf;
 use crate::search::{Search, search};
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use crate::write::lock_leaf;
-use masstree_alloc::{FreeBox, GuardOf, Reclaim};
+use masstree_alloc::{GuardOf, Reclaim};
 use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{Internode, KEYLEN_LAYER, Leaf, NodeHeader, NodeLock};
 
@@ -147,7 +147,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         unsafe {
             guard.retire::<Leaf, FreeLeaf>(me.cast());
             for node in retired {
-                guard.retire::<Internode, FreeBox>(node);
+                guard.retire::<Internode, FreeInternode>(node);
             }
         }
         prev_now_alone.then_some((prev, prev_lock))
@@ -190,7 +190,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 } else {
                     Internode::from_header((*above).header.parent())
                 };
-                guard.retire::<Internode, FreeBox>(above);
+                guard.retire::<Internode, FreeInternode>(above);
                 above = next;
             }
         }

@@ -11,7 +11,7 @@ use crate::node_ref;
 use crate::tree::RawTree;
 use crate::value::ValueSlot;
 use crate::write::{NewEntry, insert_into_free_slot};
-use masstree_alloc::Reclaim;
+use masstree_alloc::{NodePool, Reclaim};
 use masstree_node::sync::Ordering;
 use masstree_node::{
     INTERNODE_WIDTH, InlineTables, Internode, Leaf, NodeHeader, NodeLock, Permutation, SlotSuffix,
@@ -49,7 +49,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             long_moves |= suffix.long().is_some();
         }
         let tables = InlineTables::with(short_moves, long_moves);
-        let right = Leaf::boxed(separator, false, true, tables);
+        let right = Leaf::boxed(separator, false, true, tables, &self.pool);
         // SAFETY: `right` is fresh, unpublished, created locked; we adopt its lock once.
         let right_ref: &Leaf = unsafe { &*right };
         // SAFETY: as above.
@@ -123,7 +123,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     ) {
         loop {
             if left_lock.current().is_root() {
-                let root = Box::into_raw(Box::new(Internode::new(true)));
+                let root = self.pool.boxed(Internode::new(true));
                 // SAFETY: `root` is fresh and unpublished.
                 let root_ref = unsafe { &*root };
                 {
@@ -178,8 +178,15 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                 return;
             }
             at_end = at_end && index == INTERNODE_WIDTH;
-            let (sibling, sibling_lock, up_key) =
-                split_internode(parent_ref, &parent_lock, index, key, right, at_end);
+            let (sibling, sibling_lock, up_key) = split_internode(
+                parent_ref,
+                &parent_lock,
+                index,
+                key,
+                right,
+                at_end,
+                &self.pool,
+            );
             drop(right_lock);
             drop(left_lock);
             left = parent_ref.as_header();
@@ -232,6 +239,7 @@ fn split_internode<'a>(
     key: u64,
     right: *mut NodeHeader,
     at_end: bool,
+    pool: &NodePool,
 ) -> (*mut NodeHeader, NodeLock<'a>, u64) {
     const KEYS: usize = INTERNODE_WIDTH + 1;
     let keys: [u64; KEYS] = core::array::from_fn(|i| match i.cmp(&index) {
@@ -252,7 +260,7 @@ fn split_internode<'a>(
     // would otherwise add a separator-less internode per leaf. A separator-less internode is a
     // state removes produce too (a one-child chain), so every path handles it.
     let mid = if at_end { KEYS - 1 } else { KEYS / 2 };
-    let sibling = Box::into_raw(Box::new(Internode::new_locked()));
+    let sibling = pool.boxed(Internode::new_locked());
     // SAFETY: fresh and unpublished.
     let sibling_ref: &'a Internode = unsafe { &*sibling };
     // SAFETY: created locked; adopted once.

@@ -4,9 +4,9 @@ use crate::counter::LenCounter;
 use crate::node_ref;
 use crate::value::{Boxed, ValueSlot};
 use core::marker::PhantomData;
-use masstree_alloc::{GuardOf, Reclaim, ReclaimOwned, SeizeReclaim};
+use masstree_alloc::{GuardOf, NodePool, Reclaim, ReclaimOwned, SeizeReclaim};
 use masstree_node::sync::{AtomicPtr, Ordering};
-use masstree_node::{Leaf, NodeHeader};
+use masstree_node::{InlineTables, Leaf, NodeHeader};
 
 /// A concurrent ordered map from byte strings to `V`: the engine behind `masstree::MassTree`.
 ///
@@ -21,6 +21,9 @@ pub struct RawTree<V, R: Reclaim = SeizeReclaim, S: ValueSlot<V> = Boxed> {
     pub(crate) root: AtomicPtr<NodeHeader>,
     pub(crate) len: LenCounter,
     pub(crate) reclaim: R,
+    /// Node memory. Declared after `reclaim`, so it drops after the reclaimer freed every
+    /// retired node into it.
+    pub(crate) pool: NodePool,
     pub(crate) _values: PhantomData<(Box<V>, S)>,
 }
 
@@ -45,11 +48,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
 
     /// An empty tree reclaiming memory through `reclaim` (a configured reclaimer).
     pub fn with_reclaim(reclaim: R) -> Self {
-        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        let pool = NodePool::default();
+        let leaf = Leaf::boxed(0, true, false, InlineTables::NONE, &pool);
         Self {
             root: AtomicPtr::new(leaf.cast()),
             len: LenCounter::default(),
             reclaim,
+            pool,
             _values: PhantomData,
         }
     }
@@ -104,18 +109,25 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         self.root.load(Ordering::Acquire)
     }
 
-    /// Removes every key. Takes `&mut self`: no reader or writer can be active.
+    /// Removes every key and returns the nodes' memory. Takes `&mut self`: no reader or writer
+    /// can be active.
     pub fn clear(&mut self) {
+        // A fresh pool for the empty tree; the old one goes once every node in it is freed.
+        // Kept (leaked) if a value's `Drop` panics below: retired nodes may still be in it.
+        let old_pool = core::mem::ManuallyDrop::new(core::mem::take(&mut self.pool));
         // Swap in the empty leaf first: if a value's `Drop` panics while the old nodes are
         // freed, the tree is already empty and consistent, and its `Drop` frees only that leaf
         // (the rest of the old trie leaks rather than being freed twice).
-        let leaf = Box::into_raw(Box::new(Leaf::new(0, true)));
+        let leaf = Leaf::boxed(0, true, false, InlineTables::NONE, &self.pool);
         let root = self.root.swap(leaf.cast(), Ordering::Relaxed);
         self.len.reset();
         // SAFETY: `&mut self` gives exclusive access; `root` is unreachable now and every node
         // reachable from it is owned by the tree.
         unsafe { crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop) };
         self.reclaim.reclaim_all();
+        // Every node of the old pool is freed: the destroyed trie and, by `reclaim_all`, what
+        // was retired (only this tree's nodes are in it, and none of the new pool's).
+        drop(core::mem::ManuallyDrop::into_inner(old_pool));
     }
 
     /// Whether the current layer-0 root is a leaf (for tests of growth).

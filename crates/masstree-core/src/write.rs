@@ -255,7 +255,13 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                             };
                             let new = S::into_word(value);
                             // Both keys continue past the slice: they move into a new layer.
-                            let layer = build_layer(stored, leaf.value(slot), cursor.suffix(), new);
+                            let layer = build_layer(
+                                stored,
+                                leaf.value(slot),
+                                cursor.suffix(),
+                                new,
+                                &self.pool,
+                            );
                             lock.mark_insert();
                             leaf.set_keylen(&lock, slot, KEYLEN_LAYER);
                             leaf.set_value(&lock, slot, layer.cast());

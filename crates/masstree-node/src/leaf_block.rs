@@ -1,4 +1,5 @@
-//! How a heap leaf is allocated and freed: alone, or in one block with its suffix tables.
+//! How a leaf is allocated (a block of a map's `NodePool`) and freed: alone, or in one block
+//! with its suffix tables.
 //!
 //! A leaf's suffix tables are separate objects, allocated the first time the leaf needs one,
 //! wherever the allocator has room: a lookup that compares a suffix waits for the leaf, then
@@ -12,6 +13,7 @@ use crate::slot_suffix::ShortSuffixes;
 use crate::suffix::Suffix;
 use crate::sync::{AtomicPtr, Ordering};
 use crate::version::NodeVersion;
+use masstree_alloc::NodePool;
 
 /// Which of a leaf's suffix tables come in the leaf's own block ([`Leaf::boxed`]): the
 /// short-suffix table (suffixes of 1 to 8 bytes), the long-suffix table (pointers to longer
@@ -88,17 +90,19 @@ fn empty_long_table() -> SuffixTable {
 }
 
 impl Leaf {
-    /// An empty heap leaf holding slices `>= low_bound`, root of its layer or not, with
-    /// `tables` allocated in its block (see [`InlineTables`]; a [`InlineTables::NONE`] leaf is
-    /// a plain `Box<Leaf>`). Starts locked when `locked` (a split's new sibling, taken over
-    /// with [`NodeVersion::adopt_lock`]).
+    /// An empty leaf in a block of `pool`, holding slices `>= low_bound`, root of its layer or
+    /// not, with `tables` allocated in its block (see [`InlineTables`]; a
+    /// [`InlineTables::NONE`] block is the leaf alone). Starts locked when `locked` (a split's
+    /// new sibling, taken over with [`NodeVersion::adopt_lock`]).
     ///
-    /// Free it with [`Leaf::free`].
+    /// Free it with [`Leaf::free`] while `pool` is alive.
     ///
     /// ```
+    /// use masstree_alloc::NodePool;
     /// use masstree_node::{InlineTables, Leaf, SlotSuffix};
     ///
-    /// let leaf = Leaf::boxed(0, true, false, InlineTables::BOTH);
+    /// let pool = NodePool::default();
+    /// let leaf = Leaf::boxed(0, true, false, InlineTables::BOTH, &pool);
     /// // SAFETY: fresh, and freed once below.
     /// let leaf_ref = unsafe { &*leaf };
     /// {
@@ -116,7 +120,13 @@ impl Leaf {
     /// unsafe { Leaf::free(leaf) };
     /// ```
     #[must_use]
-    pub fn boxed(low_bound: u64, root: bool, locked: bool, tables: InlineTables) -> *mut Leaf {
+    pub fn boxed(
+        low_bound: u64,
+        root: bool,
+        locked: bool,
+        tables: InlineTables,
+        pool: &NodePool,
+    ) -> *mut Leaf {
         let version = if locked {
             NodeVersion::new_locked(true, root)
         } else {
@@ -124,10 +134,10 @@ impl Leaf {
         };
         let leaf = Self::with_version(low_bound, version);
         match tables {
-            InlineTables::SHORT => boxed_block(leaf, ShortSuffixes::new(), tables, |t| {
+            InlineTables::SHORT => boxed_block(pool, leaf, ShortSuffixes::new(), tables, |t| {
                 (t, core::ptr::null_mut())
             }),
-            InlineTables::LONG => boxed_block(leaf, empty_long_table(), tables, |t| {
+            InlineTables::LONG => boxed_block(pool, leaf, empty_long_table(), tables, |t| {
                 (core::ptr::null_mut(), t)
             }),
             InlineTables::BOTH => {
@@ -135,24 +145,25 @@ impl Leaf {
                     short: ShortSuffixes::new(),
                     long: empty_long_table(),
                 };
-                boxed_block(leaf, both, tables, |t| {
+                boxed_block(pool, leaf, both, tables, |t| {
                     // SAFETY: `t` points to the fresh block's tables; the field projections
                     // stay inside them and keep the block's provenance.
                     unsafe { (&raw mut (*t).short, &raw mut (*t).long) }
                 })
             }
-            _ => Box::into_raw(Box::new(leaf)),
+            _ => pool.boxed(leaf),
         }
     }
 
-    /// Frees a heap leaf made by [`Leaf::boxed`], or by `Box::new(Leaf::new(..))` (or
-    /// `new_locked`) turned into a raw pointer, with its tables and the long suffixes it owns.
+    /// Frees a leaf made by [`Leaf::boxed`], with its tables and the long suffixes it owns.
     ///
     /// ```
+    /// use masstree_alloc::NodePool;
     /// use masstree_node::{InlineTables, Leaf};
     ///
-    /// let plain = Box::into_raw(Box::new(Leaf::new(0, true)));
-    /// let with_table = Leaf::boxed(0, true, false, InlineTables::LONG);
+    /// let pool = NodePool::default();
+    /// let plain = Leaf::boxed(0, true, false, InlineTables::NONE, &pool);
+    /// let with_table = Leaf::boxed(0, true, false, InlineTables::LONG, &pool);
     /// // SAFETY: each was made as listed, is freed once, and no one else reads it.
     /// unsafe {
     ///     Leaf::free(plain);
@@ -162,7 +173,8 @@ impl Leaf {
     ///
     /// # Safety
     ///
-    /// `leaf` was allocated in one of those ways, is freed once, and no one reads it after.
+    /// `leaf` was made by [`Leaf::boxed`] of a pool that is still alive, is freed once, and no
+    /// one reads it after.
     /// It may have been derived from a `&Leaf` (so its borrow covers only the leaf's bytes, not
     /// a block's tables): a block is freed through a table pointer, which covers it all.
     pub unsafe fn free(leaf: *mut Leaf) {
@@ -183,7 +195,7 @@ impl Leaf {
         // made by `boxed` with those tables, and the table pointer was made from the raw block
         // pointer, so it carries the block's provenance (one made from `&Leaf` would not,
         // under Stacked Borrows); stepping back by the table's offset gives the block's start,
-        // as `Box::into_raw` returned it. Each is freed once (caller).
+        // as the pool returned it. Each is freed once (caller).
         unsafe {
             match tables {
                 InlineTables::SHORT => free_block::<ShortSuffixes>(short.cast()),
@@ -193,8 +205,8 @@ impl Leaf {
                         .byte_sub(core::mem::offset_of!(BothTables, short))
                         .cast(),
                 ),
-                // The caller's guarantee: a `Box<Leaf>` turned into a pointer.
-                _ => drop(Box::from_raw(leaf)),
+                // The caller's guarantee: a plain leaf from `boxed`, in a pool block.
+                _ => NodePool::drop_boxed(leaf),
             }
         }
     }
@@ -206,7 +218,8 @@ impl Leaf {
     /// use masstree_node::{InlineTables, Leaf};
     ///
     /// assert_eq!(Leaf::new(0, true).inline_tables(), InlineTables::NONE);
-    /// let leaf = Leaf::boxed(0, true, false, InlineTables::SHORT);
+    /// let pool = masstree_alloc::NodePool::default();
+    /// let leaf = Leaf::boxed(0, true, false, InlineTables::SHORT, &pool);
     /// // SAFETY: fresh; freed once below, after the last read.
     /// assert!(unsafe { (*leaf).inline_tables() }.short());
     /// unsafe { Leaf::free(leaf) };
@@ -225,7 +238,8 @@ impl Leaf {
     /// use masstree_node::{InlineTables, Leaf};
     ///
     /// assert_eq!(Leaf::new(0, true).block_bytes(), 320);
-    /// let leaf = Leaf::boxed(0, true, false, InlineTables::LONG);
+    /// let pool = masstree_alloc::NodePool::default();
+    /// let leaf = Leaf::boxed(0, true, false, InlineTables::LONG, &pool);
     /// // SAFETY: fresh; freed once below, after the last read.
     /// assert_eq!(unsafe { (*leaf).block_bytes() }, 448);
     /// unsafe { Leaf::free(leaf) };
@@ -248,12 +262,13 @@ impl Leaf {
 /// tables' address to the leaf's short and long table pointers, null for one not in the
 /// block) and records `which` it has.
 fn boxed_block<T>(
+    pool: &NodePool,
     leaf: Leaf,
     tables: T,
     which: InlineTables,
     link: impl FnOnce(*mut T) -> (*mut ShortSuffixes, *mut SuffixTable),
 ) -> *mut Leaf {
-    let block = Box::into_raw(Box::new(Block { leaf, tables }));
+    let block = pool.boxed(Block { leaf, tables });
     // SAFETY: `block` is fresh and valid; the tables stay at this address until the block is
     // freed. Relaxed: the leaf is not published yet, and whatever publishes it (a release
     // store of a pointer to it) orders these stores before any reader's load.
@@ -281,8 +296,8 @@ fn boxed_block<T>(
 unsafe fn free_block<T>(tables: *mut T) {
     // SAFETY: the caller's guarantee: stepping back by the field's offset gives the block.
     let block = unsafe { tables.byte_sub(core::mem::offset_of!(Block<T>, tables)) };
-    // SAFETY: as above: the start of a `Box<Block<T>>`, freed once.
-    drop(unsafe { Box::from_raw(block.cast::<Block<T>>()) });
+    // SAFETY: as above: the start of a pool block holding a `Block<T>`, freed once.
+    unsafe { NodePool::drop_boxed(block.cast::<Block<T>>()) };
 }
 
 /// Frees the long suffixes a table points to (the leaf that owns the table is being freed)
@@ -323,7 +338,8 @@ mod tests {
             (0..len).map(|i| (slot * 31 + i + round) as u8).collect()
         };
         for kind in kinds {
-            let leaf = Leaf::boxed(7, false, false, kind);
+            let pool = masstree_alloc::NodePool::default();
+            let leaf = Leaf::boxed(7, false, false, kind, &pool);
             // SAFETY: fresh; freed once at the end, after the last read.
             let leaf_ref = unsafe { &*leaf };
             assert_eq!(leaf_ref.inline_tables(), kind);

@@ -31,7 +31,8 @@ fn leaf_blocks_are_whole_cache_lines() {
         (InlineTables::BOTH, 576),
     ];
     for (kind, bytes) in cases {
-        let leaf = Leaf::boxed(0, true, false, kind);
+        let pool = masstree_alloc::NodePool::default();
+        let leaf = Leaf::boxed(0, true, false, kind, &pool);
         // SAFETY: fresh; freed once, after the last read.
         assert_eq!(unsafe { (*leaf).block_bytes() }, bytes, "{kind:?}");
         // SAFETY: as above.

@@ -66,7 +66,9 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
 
     /// Removes every key, with shared access: through an `Arc`, while other threads read and
     /// write (a key present for the whole call is removed; keys inserted meanwhile may stay).
-    /// With exclusive access, [`MassTree::clear_mut`] is faster.
+    /// The nodes' memory stays with the map, for the nodes it makes next (a map's node memory
+    /// goes back to the allocator when it drops, or on [`MassTree::clear_mut`]). With exclusive
+    /// access, [`MassTree::clear_mut`] is faster.
     ///
     /// ```
     /// use masstree::MassTree;

@@ -192,8 +192,9 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     }
 
     /// Removes every key at once, with exclusive access: faster than [`MassTree::clear`]
-    /// (the nodes are freed directly, not unlinked one key at a time) and frees at once
-    /// everything reclamation still held back.
+    /// (the nodes are freed directly, not unlinked one key at a time), frees at once
+    /// everything reclamation still held back, and returns the nodes' memory to the allocator
+    /// (removing keys one by one keeps it with the map, for the nodes it makes next).
     ///
     /// ```
     /// use masstree::MassTree;

@@ -246,3 +246,29 @@ fn flush_frees_what_was_retired() {
         );
     }
 }
+
+/// `clear_mut` returns the nodes' memory, not only the values': the tree's nodes live in a pool
+/// of chunks the map owns, which a cleared map hands back.
+#[test]
+fn clear_mut_returns_node_memory() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let base = LIVE.load(Ordering::SeqCst);
+    let mut map: masstree::InlineMassTree<u64, u64> = masstree::InlineMassTree::new();
+    for k in 0..200_000u64 {
+        map.pin().insert(k.wrapping_mul(0x9E37_79B9_7F4A_7C15), k);
+    }
+    let full = LIVE.load(Ordering::SeqCst) - base;
+    map.clear_mut();
+    let cleared = LIVE.load(Ordering::SeqCst) - base;
+    eprintln!(
+        "clear_mut: {} KiB full, {} KiB cleared",
+        full / 1024,
+        cleared / 1024
+    );
+    assert!(full > 4 * MIB, "200k keys took only {} KiB?", full / 1024);
+    assert!(
+        cleared < 256 << 10,
+        "{} KiB still held after clear_mut",
+        cleared / 1024
+    );
+}
