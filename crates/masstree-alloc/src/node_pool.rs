@@ -96,7 +96,9 @@ unsafe impl Sync for NodePool {}
 pub const BATCH: usize = 64;
 
 struct Shared {
-    caches: ThreadLocal<RefCell<Cache>>,
+    /// Boxed: the table keeps a slot per thread id (in buckets of growing size), so a slot
+    /// costs a pointer, not a whole cache, for ids that never write to this map.
+    caches: ThreadLocal<Box<RefCell<Cache>>>,
     /// Freed blocks, per size class.
     free: Mutex<[FreeBlocks; CLASSES]>,
     /// How many blocks `free` holds per class, written under its lock: read without it, a
@@ -192,7 +194,9 @@ impl NodePool {
     #[inline]
     fn alloc_pooled(&self, class: usize) -> NonNull<u8> {
         let shared = self.shared();
-        let cache = shared.caches.get_or(|| RefCell::new(Cache::new()));
+        let cache = shared
+            .caches
+            .get_or(|| Box::new(RefCell::new(Cache::new())));
         let mut cache = cache.borrow_mut();
         if let Some(block) = cache.lists[class].pop() {
             return block;

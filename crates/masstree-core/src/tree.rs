@@ -113,21 +113,28 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// can be active.
     pub fn clear(&mut self) {
         // A fresh pool for the empty tree; the old one goes once every node in it is freed.
-        // Kept (leaked) if a value's `Drop` panics below: retired nodes may still be in it.
-        let old_pool = core::mem::ManuallyDrop::new(core::mem::take(&mut self.pool));
+        let old_pool = core::mem::take(&mut self.pool);
         // Swap in the empty leaf first: if a value's `Drop` panics while the old nodes are
-        // freed, the tree is already empty and consistent, and its `Drop` frees only that leaf
-        // (the rest of the old trie leaks rather than being freed twice).
+        // freed, the tree is already empty and consistent, and its `Drop` frees only that leaf.
         let leaf = Leaf::boxed(0, true, false, InlineTables::NONE, &self.pool);
         let root = self.root.swap(leaf.cast(), Ordering::Relaxed);
         self.len.reset();
         // SAFETY: `&mut self` gives exclusive access; `root` is unreachable now and every node
         // reachable from it is owned by the tree.
-        unsafe { crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop) };
+        // A panicking value `Drop` ends the destruction early (`destroy_layer` frees the
+        // rest of the nodes first); the panic goes on once the old pool is gone.
+        let destroyed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+            crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop);
+        }));
+        // Retired values' panics are caught where they are freed (`FreeValue`).
         self.reclaim.reclaim_all();
-        // Every node of the old pool is freed: the destroyed trie and, by `reclaim_all`, what
-        // was retired (only this tree's nodes are in it, and none of the new pool's).
-        drop(core::mem::ManuallyDrop::into_inner(old_pool));
+        // Nothing refers to the old pool now: the old trie is destroyed (a node it did not
+        // free would only be unreachable memory) and what was retired, all of it this tree's
+        // old nodes, values and suffixes, was freed by `reclaim_all`.
+        drop(old_pool);
+        if let Err(panic) = destroyed {
+            std::panic::resume_unwind(panic);
+        }
     }
 
     /// Whether the current layer-0 root is a leaf (for tests of growth).
