@@ -126,8 +126,6 @@ struct Chunks {
     /// The next unit of the last big chunk to hand out, and the chunk's end.
     next_unit: *mut u8,
     units_end: *mut u8,
-    /// Bytes of all chunks.
-    bytes: usize,
 }
 
 // SAFETY: owned memory, used under the lock.
@@ -143,7 +141,6 @@ impl Default for NodePool {
                 owned: Vec::new(),
                 next_unit: core::ptr::null_mut(),
                 units_end: core::ptr::null_mut(),
-                bytes: 0,
             }),
         });
         Self {
@@ -270,7 +267,8 @@ impl NodePool {
     /// unsafe { NodePool::free(block, Layout::from_size_align(64, 64).unwrap()) };
     /// ```
     pub fn chunk_bytes(&self) -> usize {
-        lock(&self.shared().chunks).bytes
+        let chunks = lock(&self.shared().chunks);
+        chunks.owned.iter().map(|(_, layout)| layout.size()).sum()
     }
 }
 
@@ -280,11 +278,11 @@ impl NodePool {
 ///
 /// As [`NodePool::free`], for a block from `alloc_pooled`.
 unsafe fn free_pooled(block: NonNull<u8>, class: usize) {
+    // The header is read, and the block handed out again to hold a new node, through the
+    // chunk's provenance, not that of the reference the caller's pointer may come from.
+    let block = with_chunk_provenance(block);
     // SAFETY: the block lies in a unit of a live pool (caller), whose header names it.
     let shared = unsafe { &*(*unit_header(block)).pool };
-    // The block is handed out again to hold a new node: give it the chunk's provenance, not
-    // that of the reference the caller's pointer may come from.
-    let block = with_chunk_provenance(block);
     let mut free = lock(&shared.free);
     // SAFETY: the caller hands the block back; it is free memory of this class.
     unsafe { free[class].push(block) };
@@ -297,17 +295,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The header of the unit `block` lies in.
+/// The header of the unit `block` lies in, through `block`'s provenance, which must cover its
+/// chunk ([`with_chunk_provenance`]).
 fn unit_header(block: NonNull<u8>) -> *const UnitHeader {
     let addr = block.as_ptr().addr() & !(UNIT - 1);
-    if cfg!(miri) {
-        // Miri runs pool tests with strict provenance; their blocks carry the chunk's.
-        block.as_ptr().with_addr(addr).cast()
-    } else {
-        // A node pointer may come from a reference to the node, which covers only its bytes:
-        // the header is read through the chunk's exposed provenance (`Chunks::add`).
-        core::ptr::with_exposed_provenance(addr)
-    }
+    block.as_ptr().with_addr(addr).cast()
 }
 
 /// A heap allocation for `layout` (the `HEAP_BLOCKS` configuration).
@@ -409,14 +401,13 @@ impl Chunks {
             handle_alloc_error(layout)
         };
         let chunk = chunk.as_ptr();
-        // Exposed: `unit_header` reads headers from addresses alone.
+        // Exposed: frees find headers from addresses alone (`with_chunk_provenance`).
         let _ = chunk.expose_provenance();
         // Before anything is written: a huge page backs a range only if its first touch comes
         // after the advice (a header's write would fault in a small page).
         if size == BIG_CHUNK {
             advise_huge_pages(chunk, size);
         }
-        self.bytes += size;
         // SAFETY: non-null (above).
         self.owned
             .push((unsafe { NonNull::new_unchecked(chunk) }, layout));
@@ -438,7 +429,10 @@ unsafe fn write_header(unit: *mut u8, shared: &Shared) {
     }
 }
 
-/// `block` with the provenance of the chunk it lies in (see [`unit_header`]).
+/// `block` with the provenance of the chunk it lies in. A node pointer may come from a
+/// reference to the node, which covers only its bytes: the chunk's provenance was exposed when
+/// it was allocated (`Chunks::add`). Under miri, which runs the pool's tests with strict
+/// provenance, their blocks already carry the chunk's.
 fn with_chunk_provenance(block: NonNull<u8>) -> NonNull<u8> {
     if cfg!(miri) {
         block

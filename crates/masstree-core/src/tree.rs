@@ -119,12 +119,12 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         let leaf = Leaf::boxed(0, true, false, InlineTables::NONE, &self.pool);
         let root = self.root.swap(leaf.cast(), Ordering::Relaxed);
         self.len.reset();
-        // SAFETY: `&mut self` gives exclusive access; `root` is unreachable now and every node
-        // reachable from it is owned by the tree.
         // A panicking value `Drop` ends the destruction early (`destroy_layer` frees the
         // rest of the nodes first); the panic goes on once the old pool is gone.
-        let destroyed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
-            crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop);
+        let destroyed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: `&mut self` gives exclusive access; `root` is unreachable now and every
+            // node reachable from it is owned by the tree.
+            unsafe { crate::destroy::destroy_layer::<V, S>(root, crate::destroy::Values::Drop) };
         }));
         // Retired values' panics are caught where they are freed (`FreeValue`).
         self.reclaim.reclaim_all();
