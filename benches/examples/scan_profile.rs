@@ -2,7 +2,8 @@
 //! `cargo build --release -p masstree-benches --example scan_profile` then
 //! `valgrind --tool=callgrind target/release/examples/scan_profile [fwd|rev|full|get]`.
 //! The maps are `InlineMassTree`s (the benchmarks' configuration); `BOXED=1` in the environment
-//! makes them `MassTree`s with boxed values.
+//! makes them `MassTree`s with boxed values. `ROUNDS` repeats the scans (`full`: ten passes per
+//! round); the time of the work after the load goes to stderr, for A/B runs of two builds.
 
 use masstree::reclaim::SeizeReclaim;
 use masstree::{Boxed, Inline, MassTree, Storage};
@@ -32,9 +33,14 @@ fn run<S: Storage<u64>>() {
     let m = map.pin();
     let scans = 20_000;
     let mut sum = 0u64;
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let start = std::time::Instant::now();
     match mode.as_str() {
         "fwd" => {
-            for k in keys.iter().take(scans) {
+            for k in keys.iter().cycle().take(scans * rounds) {
                 sum += m
                     .range((Included(&k[..]), Unbounded))
                     .values()
@@ -44,7 +50,7 @@ fn run<S: Storage<u64>>() {
             }
         }
         "rev" => {
-            for k in keys.iter().take(scans) {
+            for k in keys.iter().cycle().take(scans * rounds) {
                 sum += m
                     .range((Unbounded, Included(&k[..])))
                     .values()
@@ -55,11 +61,7 @@ fn run<S: Storage<u64>>() {
             }
         }
         "full" => {
-            let rounds: usize = std::env::var("ROUNDS")
-                .ok()
-                .and_then(|r| r.parse().ok())
-                .unwrap_or(10);
-            for _ in 0..rounds {
+            for _ in 0..rounds * 10 {
                 sum += m.values().map(|v| *S::as_value(&v)).sum::<u64>();
             }
         }
@@ -103,6 +105,7 @@ fn run<S: Storage<u64>>() {
             }
         }
     }
+    eprintln!("{mode}: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
     println!("{}", black_box(sum));
 }
 
