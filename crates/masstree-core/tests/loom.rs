@@ -215,8 +215,8 @@ fn values_fold_with_bounded_ends_crossing_a_split() {
         let mut forward = ScanCursor::<u64, Boxed, Forward>::new(
             tree,
             &guard,
-            KeyBound::Included(key(4).to_vec()),
-            KeyBound::Excluded(key(20).to_vec()),
+            KeyBound::Included(key(4).to_vec().into()),
+            KeyBound::Excluded(key(20).to_vec().into()),
         );
         let seen = forward.fold_values(Vec::new(), |mut acc, v| {
             acc.push(*v);
@@ -226,8 +226,8 @@ fn values_fold_with_bounded_ends_crossing_a_split() {
         let mut reverse = ScanCursor::<u64, Boxed, Reverse>::new(
             tree,
             &guard,
-            KeyBound::Excluded(key(24).to_vec()),
-            KeyBound::Included(key(6).to_vec()),
+            KeyBound::Excluded(key(24).to_vec().into()),
+            KeyBound::Included(key(6).to_vec().into()),
         );
         let back = reverse.fold_values(Vec::new(), |mut acc, v| {
             acc.push(*v);

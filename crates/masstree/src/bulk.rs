@@ -6,6 +6,7 @@ use crate::Storage;
 use crate::range::{Range, decode};
 use crate::reclaim::Reclaimer;
 use core::ops::Bound;
+use masstree_core::scan::KeyBound;
 use masstree_core::{Decision, GuardOf, ReclaimGuard};
 use masstree_key::codec::{Key, KeyRange};
 
@@ -142,7 +143,12 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         let mut guard = self.raw.pin();
         let mut removed = 0;
         loop {
-            let mut range = Range::<K, V, S>::new(&self.raw, &guard, start.clone(), end.clone());
+            let mut range = Range::<K, V, S>::new(
+                &self.raw,
+                &guard,
+                KeyBound::from(start.clone()),
+                KeyBound::from(end.clone()),
+            );
             let mut visited = 0;
             while let Some((key, _)) = range.next_encoded() {
                 let mut hit = false;

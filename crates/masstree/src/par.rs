@@ -193,12 +193,12 @@ impl<'g, K: ?Sized, V, R: Reclaimer, S: Storage<V>> ParRange<'g, K, V, R, S> {
             .filter(inside)
             .collect();
         let mut pieces = Vec::with_capacity(points.len() + 1);
-        let mut lo = KeyBound::from_bound(start.as_ref().map(Vec::as_slice));
+        let mut lo = KeyBound::from(start.as_ref().map(Vec::as_slice));
         for p in points {
-            pieces.push((lo, KeyBound::Excluded(p.clone())));
-            lo = KeyBound::Included(p);
+            pieces.push((lo, KeyBound::from(Bound::Excluded(p.clone()))));
+            lo = KeyBound::from(Bound::Included(p));
         }
-        pieces.push((lo, KeyBound::from_bound(end.as_ref().map(Vec::as_slice))));
+        pieces.push((lo, KeyBound::from(end.as_ref().map(Vec::as_slice))));
         Self {
             tree,
             scope,

@@ -3,7 +3,6 @@
 use crate::Storage;
 use crate::reclaim::Reclaimer;
 use core::marker::PhantomData;
-use core::ops::Bound;
 use masstree_core::scan::{Forward, KeyBound, Reverse, ScanCursor};
 use masstree_core::{Boxed, GuardOf, RawTree};
 use masstree_key::codec::Key;
@@ -53,11 +52,11 @@ impl<'g, K: ?Sized, V: 'g, S: Storage<V>> Range<'g, K, V, S> {
     pub(crate) fn new<R: Reclaimer, G: GuardOf<R>>(
         tree: &'g RawTree<V, R, S>,
         guard: &'g G,
-        start: Bound<Vec<u8>>,
-        end: Bound<Vec<u8>>,
+        start: KeyBound,
+        end: KeyBound,
     ) -> Self {
         Self {
-            front: ScanCursor::new(tree, guard, KeyBound::from(start), KeyBound::from(end)),
+            front: ScanCursor::new(tree, guard, start, end),
             back: None,
             _key: PhantomData,
         }

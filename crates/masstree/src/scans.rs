@@ -5,6 +5,7 @@ use crate::Storage;
 use crate::range::{Keys, Range, Values, decode, decode_reusing};
 use crate::reclaim::Reclaimer;
 use core::ops::{Bound, ControlFlow, RangeBounds};
+use masstree_core::scan::KeyBound;
 use masstree_core::{Decision, GuardOf};
 use masstree_key::codec::{
     ByteKey, Key, KeyPrefix, KeyRange, Query, encode_to_vec, prefix_bounds, prefix_successor,
@@ -39,8 +40,8 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     where
         B: KeyRange<K>,
     {
-        let (start, end) = range.encode_bounds();
-        Range::new(&self.raw, guard, start, end)
+        let (start, end) = range.encode_bound_bufs();
+        Range::new(&self.raw, guard, KeyBound::from(start), KeyBound::from(end))
     }
 
     /// An iterator over every key in order.
@@ -53,7 +54,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// assert_eq!(entries, [("a".to_string(), 1), ("b".to_string(), 2)]);
     /// ```
     pub fn iter<'g, G: GuardOf<R>>(&'g self, guard: &'g G) -> Range<'g, K, V, S> {
-        Range::new(&self.raw, guard, Bound::Unbounded, Bound::Unbounded)
+        Range::new(&self.raw, guard, KeyBound::Unbounded, KeyBound::Unbounded)
     }
 
     /// An iterator over the keys in order.
@@ -103,7 +104,12 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
             Some(e) => Bound::Excluded(e),
             None => Bound::Unbounded,
         };
-        Range::new(&self.raw, guard, Bound::Included(prefix), end)
+        Range::new(
+            &self.raw,
+            guard,
+            KeyBound::from(Bound::Included(prefix)),
+            KeyBound::from(end),
+        )
     }
 
     /// An iterator over the keys of a tuple-keyed map whose *first element* lies in `range`,
@@ -139,7 +145,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         G: GuardOf<R>,
     {
         let (start, end) = prefix_bounds::<K, P>(&range);
-        Range::new(&self.raw, guard, start, end)
+        Range::new(&self.raw, guard, KeyBound::from(start), KeyBound::from(end))
     }
 
     /// Calls `f` with each entry of `range` in key order until it returns

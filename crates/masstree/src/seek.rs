@@ -6,6 +6,7 @@ use crate::range::{Range, decode};
 use crate::reclaim::Reclaimer;
 use core::ops::Bound;
 use masstree_core::GuardOf;
+use masstree_core::scan::KeyBound;
 use masstree_key::codec::{Key, Query, encode_to_vec};
 
 impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
@@ -32,7 +33,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         G: GuardOf<R>,
     {
         let start = bound.map(encode_to_vec::<K, Q>);
-        Range::<K, V, S>::new(&self.raw, guard, start, Bound::Unbounded).next()
+        Range::<K, V, S>::new(&self.raw, guard, KeyBound::from(start), KeyBound::Unbounded).next()
     }
 
     /// The last entry at or below `bound`: the largest key `<= x` for `Included(x)`, `< x`
@@ -57,7 +58,8 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         G: GuardOf<R>,
     {
         let end = bound.map(encode_to_vec::<K, Q>);
-        Range::<K, V, S>::new(&self.raw, guard, Bound::Unbounded, end).next_back()
+        Range::<K, V, S>::new(&self.raw, guard, KeyBound::Unbounded, KeyBound::from(end))
+            .next_back()
     }
 
     /// A cursor in the gap just before the first key at or above `bound` (as
@@ -193,7 +195,12 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<
             Some(range) => range,
             None => {
                 let start = self.gap.keys_after();
-                let range = Range::new(&self.map.raw, self.guard, start, Bound::Unbounded);
+                let range = Range::new(
+                    &self.map.raw,
+                    self.guard,
+                    KeyBound::from(start),
+                    KeyBound::Unbounded,
+                );
                 self.forward.insert(range)
             }
         };
@@ -224,7 +231,12 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<
             Some(range) => range,
             None => {
                 let end = self.gap.keys_before()?;
-                let range = Range::new(&self.map.raw, self.guard, Bound::Unbounded, end);
+                let range = Range::new(
+                    &self.map.raw,
+                    self.guard,
+                    KeyBound::Unbounded,
+                    KeyBound::from(end),
+                );
                 self.backward.insert(range)
             }
         };
@@ -248,7 +260,13 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<
     /// ```
     pub fn peek_next(&self) -> Option<(K::Owned, S::Ref<'g>)> {
         let start = self.gap.keys_after();
-        Range::<K, V, S>::new(&self.map.raw, self.guard, start, Bound::Unbounded).next()
+        Range::<K, V, S>::new(
+            &self.map.raw,
+            self.guard,
+            KeyBound::from(start),
+            KeyBound::Unbounded,
+        )
+        .next()
     }
 
     /// The entry [`Cursor::prev`] would return, without moving.
@@ -266,7 +284,13 @@ impl<'g, K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>, G: GuardOf<R>> Cursor<
     /// ```
     pub fn peek_prev(&self) -> Option<(K::Owned, S::Ref<'g>)> {
         let end = self.gap.keys_before()?;
-        Range::<K, V, S>::new(&self.map.raw, self.guard, Bound::Unbounded, end).next_back()
+        Range::<K, V, S>::new(
+            &self.map.raw,
+            self.guard,
+            KeyBound::Unbounded,
+            KeyBound::from(end),
+        )
+        .next_back()
     }
 }
 

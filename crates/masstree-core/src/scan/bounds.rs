@@ -2,43 +2,46 @@
 
 use core::cmp::Ordering;
 use core::ops::Bound;
+use masstree_key::codec::KeyBuf;
 
-/// A bound as owned bytes.
+/// A bound as owned bytes, in a [`KeyBuf`]: inline up to 64 bytes, so opening a scan with a
+/// short bound allocates nothing.
+///
+/// ```
+/// use core::ops::Bound;
+/// use masstree_core::scan::KeyBound;
+///
+/// let bound = KeyBound::from(Bound::Included(&b"user:7"[..]));
+/// assert!(matches!(bound, KeyBound::Included(ref k) if k.as_slice() == b"user:7"));
+/// ```
 #[derive(Clone, Debug)]
 pub enum KeyBound {
     /// Keys `>=` (forward start) or `<=` (reverse start) these bytes.
-    Included(Vec<u8>),
+    Included(KeyBuf),
     /// Keys strictly beyond these bytes.
-    Excluded(Vec<u8>),
+    Excluded(KeyBuf),
     /// No bound.
     Unbounded,
 }
 
-impl From<Bound<Vec<u8>>> for KeyBound {
-    /// Takes an owned bound without copying it.
-    fn from(bound: Bound<Vec<u8>>) -> Self {
+impl<B: Into<KeyBuf>> From<Bound<B>> for KeyBound {
+    /// A bound of anything that converts into a [`KeyBuf`]: a `KeyBuf` or a `Vec<u8>` is
+    /// taken without a copy, a `&[u8]` copied.
+    #[inline]
+    fn from(bound: Bound<B>) -> Self {
         match bound {
-            Bound::Included(k) => Self::Included(k),
-            Bound::Excluded(k) => Self::Excluded(k),
+            Bound::Included(k) => Self::Included(k.into()),
+            Bound::Excluded(k) => Self::Excluded(k.into()),
             Bound::Unbounded => Self::Unbounded,
         }
     }
 }
 
 impl KeyBound {
-    /// Copies a `Bound<&[u8]>`.
-    pub fn from_bound(bound: Bound<&[u8]>) -> Self {
-        match bound {
-            Bound::Included(k) => Self::Included(k.to_vec()),
-            Bound::Excluded(k) => Self::Excluded(k.to_vec()),
-            Bound::Unbounded => Self::Unbounded,
-        }
-    }
-
     #[inline]
     pub(super) fn key(&self) -> Option<&[u8]> {
         match self {
-            Self::Included(k) | Self::Excluded(k) => Some(k),
+            Self::Included(k) | Self::Excluded(k) => Some(k.as_slice()),
             Self::Unbounded => None,
         }
     }

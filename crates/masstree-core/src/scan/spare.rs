@@ -157,7 +157,7 @@ mod tests {
         let mut cursor = ScanCursor::<u64, Boxed, Forward>::new(
             tree,
             &guard,
-            KeyBound::Included(start),
+            KeyBound::Included(start.into()),
             KeyBound::Unbounded,
         );
         let mut values = Vec::new();

@@ -102,6 +102,38 @@ impl KeyBuf {
     }
 }
 
+impl From<&[u8]> for KeyBuf {
+    /// A copy of `bytes`: inline up to 64 bytes, else on the heap.
+    ///
+    /// ```
+    /// use masstree_key::codec::KeyBuf;
+    ///
+    /// assert_eq!(KeyBuf::from(&b"user:7"[..]).as_slice(), b"user:7");
+    /// ```
+    #[inline]
+    fn from(bytes: &[u8]) -> Self {
+        let mut buf = Self::new();
+        buf.extend_from_slice(bytes);
+        buf
+    }
+}
+
+impl From<Vec<u8>> for KeyBuf {
+    /// Takes the vector as the buffer's heap storage, without copying.
+    ///
+    /// ```
+    /// use masstree_key::codec::KeyBuf;
+    ///
+    /// assert_eq!(KeyBuf::from(vec![1, 2]).as_slice(), [1, 2]);
+    /// ```
+    #[inline]
+    fn from(bytes: Vec<u8>) -> Self {
+        Self {
+            repr: Repr::Heap(bytes),
+        }
+    }
+}
+
 impl AsRef<[u8]> for KeyBuf {
     fn as_ref(&self) -> &[u8] {
         self.as_slice()

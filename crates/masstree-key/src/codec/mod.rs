@@ -99,7 +99,9 @@ mod int;
 mod prefix;
 mod tuple;
 
-pub use bounds::{EncodedBounds, KeyRange, encode_range_bounds, prefix_bounds, prefix_successor};
+pub use bounds::{
+    EncodedBoundBufs, EncodedBounds, KeyRange, encode_range_bounds, prefix_bounds, prefix_successor,
+};
 pub use buf::KeyBuf;
 pub use byte_key::ByteKey;
 pub use prefix::{KeyPrefix, encode_prefix_to_vec};
