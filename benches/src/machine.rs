@@ -86,13 +86,23 @@ pub fn rustc() -> String {
     first_line("rustc", &["--version"]).unwrap_or_else(|| "rustc (unknown)".to_owned())
 }
 
-/// The commit checked out, with a note when the work tree has uncommitted changes.
+/// The commit checked out, with a note when the work tree has uncommitted changes (other than
+/// in the report files a run writes, `docs/benchmarks.md` and `.svg`: a rerun before the last
+/// report is committed measures the commit all the same).
 pub fn commit() -> String {
     let Some(hash) = first_line("git", &["rev-parse", "--short=12", "HEAD"]) else {
         return "unknown (not a git checkout)".to_owned();
     };
     let dirty = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=no"])
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ":/",
+            ":(top,exclude)docs/benchmarks.md",
+            ":(top,exclude)docs/benchmarks.svg",
+        ])
         .output()
         .is_ok_and(|o| !o.stdout.is_empty());
     if dirty {
