@@ -1,6 +1,6 @@
 //! A fixed amount of scan work for `valgrind --tool=callgrind` (instruction counts):
 //! `cargo build --release -p masstree-benches --example scan_profile` then
-//! `valgrind --tool=callgrind target/release/examples/scan_profile [fwd|rev|full|get]`.
+//! `valgrind --tool=callgrind target/release/examples/scan_profile [fwd|rev|full|get|update]`.
 //! The maps are `InlineMassTree`s (the benchmarks' configuration); `BOXED=1` in the environment
 //! makes them `MassTree`s with boxed values. `ROUNDS` repeats the scans (`full`: ten passes per
 //! round); the time of the work after the load goes to stderr, for A/B runs of two builds.
@@ -70,6 +70,11 @@ fn run<S: Storage<u64>>() {
             _ => sum += ycsb_e::<masstree_benches::contenders::Ours>(&keys, scans),
         },
         "load" => {}
+        "update" => {
+            for k in keys.iter().cycle().take(200_000 * rounds) {
+                sum += u64::from(m.update(&k[..], |v| v.wrapping_add(1)).is_some());
+            }
+        }
         "shape" => {
             for len in [8usize, 32] {
                 let mut big = MassTree::<[u8], u64, SeizeReclaim, S>::default();
