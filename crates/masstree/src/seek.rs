@@ -7,7 +7,7 @@ use crate::reclaim::Reclaimer;
 use core::ops::Bound;
 use masstree_core::GuardOf;
 use masstree_core::scan::KeyBound;
-use masstree_key::codec::{Key, Query, encode_to_vec};
+use masstree_key::codec::{Key, Query, encode_to_buf, encode_to_vec};
 
 impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
     /// The first entry at or above `bound`: the smallest key `>= x` for `Included(x)`, `> x`
@@ -32,7 +32,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         Q: ?Sized + Query<K>,
         G: GuardOf<R>,
     {
-        let start = bound.map(encode_to_vec::<K, Q>);
+        let start = bound.map(encode_to_buf::<K, Q>);
         Range::<K, V, S>::new(&self.raw, guard, KeyBound::from(start), KeyBound::Unbounded).next()
     }
 
@@ -57,7 +57,7 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         Q: ?Sized + Query<K>,
         G: GuardOf<R>,
     {
-        let end = bound.map(encode_to_vec::<K, Q>);
+        let end = bound.map(encode_to_buf::<K, Q>);
         Range::<K, V, S>::new(&self.raw, guard, KeyBound::Unbounded, KeyBound::from(end))
             .next_back()
     }

@@ -39,20 +39,13 @@ impl Entry {
     /// key: the entries a scan's fast paths take.
     #[inline]
     pub(super) fn ends_in_layer(&self) -> bool {
-        ends_in_layer(self.keylen, self.suffix())
+        self.keylen <= 8 || (self.keylen == KEYLEN_SUFFIX && !self.suffix().is_none())
     }
 
     #[inline]
     pub(super) fn position(&self) -> Position {
         (self.ikey, class_order(self.keylen))
     }
-}
-
-/// [`Entry::ends_in_layer`] for a slot's length class and suffix (none unless the class is
-/// `KEYLEN_SUFFIX`).
-#[inline(always)]
-fn ends_in_layer(keylen: u8, suffix: SlotSuffix) -> bool {
-    keylen <= 8 || (keylen == KEYLEN_SUFFIX && !suffix.is_none())
 }
 
 /// A validated copy of one leaf's live slots, in key order.
@@ -137,8 +130,7 @@ fn copy_slots<const PREFETCH_VALUES: bool>(
     // vector's length around every entry (the leaf's atomics keep the compiler from holding
     // it).
     let out = entries.as_mut_ptr();
-    // Bit `c` set when an entry of class `c` (at most `KEYLEN_LAYER`, so the shift never
-    // wraps) was copied: one shift and one `or` per entry.
+    // Bit `c` set when an entry of class `c` was copied: one shift and one `or` per entry.
     let mut classes = 0u32;
     let mut suffix_missing = false;
     for pos in 0..perm.len() {

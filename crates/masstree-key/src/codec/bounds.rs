@@ -1,7 +1,7 @@
 //! Range bounds over typed keys, encoded: [`KeyRange`] for ranges of keys, and
 //! [`prefix_bounds`] for ranges over the first element of tuple keys.
 
-use super::{KeyBuf, KeyPrefix, Query, encode_prefix_to_vec, encode_to_vec};
+use super::{KeyBuf, KeyPrefix, Query, encode_prefix_to_vec, encode_to_buf, encode_to_vec};
 use core::ops::RangeToInclusive;
 use core::ops::{Bound, Range, RangeBounds, RangeFrom, RangeFull, RangeInclusive, RangeTo};
 
@@ -105,10 +105,9 @@ pub fn encode_range_bounds<K: ?Sized, Q: ?Sized + Query<K>>(
 fn encode_range_bound_bufs<K: ?Sized, Q: ?Sized + Query<K>>(
     range: &impl RangeBounds<Q>,
 ) -> EncodedBoundBufs {
-    let encode = |q: &Q| q.with_encoded(|bytes: &[u8]| KeyBuf::from(bytes));
     (
-        range.start_bound().map(encode),
-        range.end_bound().map(encode),
+        range.start_bound().map(encode_to_buf::<K, Q>),
+        range.end_bound().map(encode_to_buf::<K, Q>),
     )
 }
 

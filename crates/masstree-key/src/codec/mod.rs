@@ -225,6 +225,18 @@ pub fn encode_to_vec<K: ?Sized, Q: ?Sized + Query<K>>(query: &Q) -> Vec<u8> {
     query.with_encoded(<[u8]>::to_vec)
 }
 
+/// The whole-key encoding of `query` in a [`KeyBuf`]: inline, with no allocation, up to 64
+/// bytes (what a scan's bounds are kept in).
+///
+/// ```
+/// use masstree_key::codec::encode_to_buf;
+///
+/// assert_eq!(encode_to_buf::<u32, _>(&7u32).as_slice(), 7u32.to_be_bytes());
+/// ```
+pub fn encode_to_buf<K: ?Sized, Q: ?Sized + Query<K>>(query: &Q) -> KeyBuf {
+    query.with_encoded(|bytes: &[u8]| KeyBuf::from(bytes))
+}
+
 /// Bytes that are not the encoding of any value of the key type: a key decoded with another
 /// type than it was stored with, or a [`Key`] implementation whose `decode` does not invert
 /// its `encode`.
