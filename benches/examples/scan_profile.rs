@@ -137,10 +137,19 @@ fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: u
             .and_then(|v| v.parse::<usize>().ok())
     };
     let (rounds, fixed) = (env("ROUNDS").unwrap_or(1), env("SCAN_N"));
+    // `ZIPF=1`: start keys drawn as the benchmark draws them (scrambled Zipfian), else in
+    // load order.
+    let order: Vec<usize> = if std::env::var_os("ZIPF").is_some() {
+        let zipf = masstree_benches::zipf::Zipf::new(ycsb.len() as u64, 0.99);
+        let mut rng = masstree_testkit::Rng::new(7);
+        (0..scans).map(|_| zipf.item(&mut rng) as usize).collect()
+    } else {
+        (0..scans).collect()
+    };
     let start = std::time::Instant::now();
     let mut sum = 0u64;
     for _ in 0..rounds {
-        for (i, k) in ycsb.iter().enumerate().take(scans) {
+        for (i, k) in order.iter().map(|&j| &ycsb[j]).enumerate() {
             sum += match fixed {
                 // `SCAN_N=0`: a lookup of the key instead, for comparison.
                 Some(0) => map.get(&session, k).unwrap_or(0),

@@ -36,6 +36,7 @@ mod tree;
 mod value;
 mod write;
 
+pub use batch::GET_MANY_GROUP;
 pub use check::TreeStats;
 #[cfg(not(loom))]
 pub use exclusive::IterMut;

@@ -266,24 +266,34 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
         keys: &[Q],
         guard: &'g G,
     ) -> Vec<Option<S::Ref<'g>>> {
-        // Encode every key into one buffer, then look them up as byte strings.
+        assert!(
+            self.raw.owns_guard(guard),
+            "masstree: a guard of another map was passed to this map"
+        );
+        // A group of keys at a time: encoded into one buffer (reused), looked up as byte
+        // strings through an array on the stack, appended to one vector.
+        const GROUP: usize = masstree_core::GET_MANY_GROUP;
+        let mut out = Vec::with_capacity(keys.len());
         let mut bytes = masstree_key::codec::KeyBuf::new();
-        let mut ends = Vec::with_capacity(keys.len());
-        for key in keys {
-            key.encode(&mut bytes, true);
-            ends.push(bytes.len());
-        }
-        let bytes = bytes.as_slice();
-        let mut start = 0;
-        let slices: Vec<&[u8]> = ends
-            .iter()
-            .map(|&end| {
-                let slice = &bytes[start..end];
+        let mut ends = [0usize; GROUP];
+        for group in keys.chunks(GROUP) {
+            bytes.clear();
+            for (end, key) in ends.iter_mut().zip(group) {
+                key.encode(&mut bytes, true);
+                *end = bytes.len();
+            }
+            let encoded = bytes.as_slice();
+            let mut start = 0;
+            let slices: [&[u8]; GROUP] = core::array::from_fn(|i| {
+                let end = if i < group.len() { ends[i] } else { start };
+                let slice = &encoded[start..end];
                 start = end;
                 slice
-            })
-            .collect();
-        self.raw.get_many(&slices, guard)
+            });
+            self.raw
+                .get_many_into(&slices[..group.len()], guard, &mut out);
+        }
+        out
     }
 
     /// Whether `key` is present.

@@ -236,6 +236,47 @@ fn sequential_and_reverse_inserts_grow_the_tree() {
     assert!(m.get((2 * n).to_be_bytes()).is_none());
 }
 
+/// `get_many` against `get` over a tree of several levels, deterministic so that it also runs
+/// under miri (the proptests below do not): 8-byte keys (the inline hint pass hands their
+/// leaf on without a search), keys sharing 8 and 16 bytes (layer links, which it does search
+/// for), long keys, and absent ones, for both value representations.
+#[test]
+fn get_many_over_layers_matches_get() {
+    fn check<S: Storage<u64>>() {
+        let map = MassTree::<[u8], u64, SeizeReclaim, S>::default();
+        let m = map.pin();
+        let n: u64 = if cfg!(miri) { 120 } else { 2_000 };
+        let key = |i: u64| -> Vec<u8> {
+            let word = i.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes();
+            match i % 4 {
+                0 => word.to_vec(),
+                1 => [&b"shared08"[..], &word].concat(),
+                2 => [&b"shared08shared16"[..], &word[..3]].concat(),
+                _ => [&word[..], &[i as u8; 40][..]].concat(),
+            }
+        };
+        for i in 0..n {
+            m.insert(key(i), i);
+        }
+        let owned: Vec<Vec<u8>> = (0..n + n / 4).map(key).collect();
+        let probes: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+        let batch = m.get_many(&probes);
+        assert_eq!(batch.len(), probes.len());
+        for (i, (k, got)) in probes.iter().zip(batch).enumerate() {
+            assert_eq!(
+                got.map(|v| *S::as_value(&v)),
+                (i < n as usize).then_some(i as u64)
+            );
+            assert_eq!(
+                got.map(|v| *S::as_value(&v)),
+                m.get(k).map(|v| *S::as_value(&v))
+            );
+        }
+    }
+    check::<Inline>();
+    check::<Boxed>();
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -248,6 +289,25 @@ proptest! {
         let m = map.pin();
         for (i, k) in keys.iter().enumerate() {
             m.insert(k, i);
+        }
+        let all: Vec<&[u8]> = keys.iter().chain(&probes).map(Vec::as_slice).collect();
+        let batch = m.get_many(&all);
+        prop_assert_eq!(batch.len(), all.len());
+        for (k, got) in all.iter().zip(batch) {
+            prop_assert_eq!(got, m.get(k));
+        }
+    }
+
+    /// The same with inline values, whose hint pass searches a leaf only for keys that go on
+    /// past their slice (where a layer link may be found) and otherwise just hands the leaf on.
+    #[test]
+    #[cfg_attr(miri, ignore = "proptest under miri is too slow for CI; the deterministic tests cover miri")]
+    fn get_many_matches_get_inline(keys in prop::collection::vec(key(), 0..if cfg!(miri) { 40 } else { 400 }),
+                                   probes in prop::collection::vec(key(), 0..if cfg!(miri) { 20 } else { 100 })) {
+        let map = MassTree::<[u8], u64, SeizeReclaim, Inline>::default();
+        let m = map.pin();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i as u64);
         }
         let all: Vec<&[u8]> = keys.iter().chain(&probes).map(Vec::as_slice).collect();
         let batch = m.get_many(&all);
