@@ -18,6 +18,10 @@ use masstree_key::{KEYLEN_SUFFIX, KeyCursor};
 use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader};
 
 /// Lookups in flight together: `get_many` works through its keys in groups of this many.
+///
+/// ```
+/// assert_eq!(masstree_core::GET_MANY_GROUP, 16);
+/// ```
 pub const GET_MANY_GROUP: usize = 16;
 
 /// [`GET_MANY_GROUP`], as this file uses it.
@@ -42,6 +46,19 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
 
     /// [`RawTree::get_many`], appending the values to `out`: a caller that encodes its keys a
     /// group of [`GET_MANY_GROUP`] at a time fills one vector.
+    ///
+    /// ```
+    /// use masstree_core::{GET_MANY_GROUP, RawTree};
+    ///
+    /// let tree: RawTree<u64> = RawTree::new();
+    /// let guard = tree.pin();
+    /// tree.insert(b"a", 1, &guard);
+    /// let mut out = Vec::new();
+    /// for group in [&b"a"[..], b"b", b"a"].chunks(GET_MANY_GROUP) {
+    ///     tree.get_many_into(group, &guard, &mut out);
+    /// }
+    /// assert_eq!(out, [Some(&1), None, Some(&1)]);
+    /// ```
     pub fn get_many_into<'g, G: GuardOf<R>>(
         &'g self,
         keys: &[&[u8]],
