@@ -134,6 +134,11 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                     }
                     if hints {
                         leaves[i] = leaf;
+                        // The lookup that takes this hint first checks that its key is not
+                        // past the leaf (`advance` reads the next leaf's low bound): a miss
+                        // of its own per key, one key after another. Start it now, with the
+                        // group's other misses (a hint only; null is skipped).
+                        prefetch_line(leaf.next());
                     }
                 } else {
                     // SAFETY: as above.
