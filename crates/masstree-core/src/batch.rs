@@ -3,8 +3,8 @@
 //! A single lookup in a large tree is a chain of dependent misses (root, internodes, leaf,
 //! value), each waiting for the one before. `get_many` first walks the layer-0 paths of a group
 //! of keys level by level, prefetching every key's next node before reading any of them, and
-//! the slot word each key would find where it is a pointer (a boxed value, a layer link); then it runs the ordinary validated `get` for each key, which
-//! now finds its nodes in cache. The first pass is only a hint: it reads without validating
+//! the slot word each key would find where it is a pointer (a boxed value, a layer link); then
+//! it runs the ordinary validated `get` for each key, which now finds its nodes in cache. The first pass is only a hint: it reads without validating
 //! (every node it touches stays allocated while the caller is pinned), and a torn read merely
 //! prefetches the wrong line.
 
@@ -23,9 +23,6 @@ use masstree_node::{KEYLEN_LAYER, Leaf, NodeHeader};
 /// assert_eq!(masstree_core::GET_MANY_GROUP, 16);
 /// ```
 pub const GET_MANY_GROUP: usize = 16;
-
-/// [`GET_MANY_GROUP`], as this file uses it.
-const GROUP: usize = GET_MANY_GROUP;
 
 /// Deepest layer-0 path the hint pass follows (a tree of 15-way leaves and 24-way internodes
 /// this deep holds more keys than memory does).
@@ -70,7 +67,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
             "masstree: a guard of another map was passed to this map"
         );
         out.reserve(keys.len());
-        for group in keys.chunks(GROUP) {
+        for group in keys.chunks(GET_MANY_GROUP) {
             let leaves = self.prefetch_paths(group);
             out.extend(group.iter().zip(leaves).map(|(k, leaf)| {
                 // SAFETY: a hint leaf was read from layer 0 by the pass just above, under
@@ -94,11 +91,14 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
     /// search found nothing to fetch: it was ~80 of the hint pass's ~555 instructions per key
     /// (callgrind, 200k 8-byte keys, 2026-12-02). The walks are indexed loops over the group
     /// (the iterator chain they replaced cost ~110 instructions per key in adapters).
-    fn prefetch_paths(&self, keys: &[&[u8]]) -> [*const Leaf; GROUP] {
-        debug_assert!(keys.len() <= GROUP, "a group is at most GROUP keys");
-        let n = keys.len().min(GROUP);
-        let mut leaves: [*const Leaf; GROUP] = [core::ptr::null(); GROUP];
-        let mut slices: [(u64, u8); GROUP] = [(0, 0); GROUP];
+    fn prefetch_paths(&self, keys: &[&[u8]]) -> [*const Leaf; GET_MANY_GROUP] {
+        debug_assert!(
+            keys.len() <= GET_MANY_GROUP,
+            "a group is at most GET_MANY_GROUP keys"
+        );
+        let n = keys.len().min(GET_MANY_GROUP);
+        let mut leaves: [*const Leaf; GET_MANY_GROUP] = [core::ptr::null(); GET_MANY_GROUP];
+        let mut slices: [(u64, u8); GET_MANY_GROUP] = [(0, 0); GET_MANY_GROUP];
         for (slice, key) in slices.iter_mut().zip(keys) {
             let cursor = KeyCursor::new(key);
             *slice = (cursor.ikey(), cursor.keylen());
@@ -108,10 +108,10 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
         // walk it for the prefetches only, and give no hints.
         // SAFETY: the root pointer names a live node while the caller is pinned.
         let hints = unsafe { node_ref::header(root) }.version.load().is_root();
-        let mut nodes: [*const NodeHeader; GROUP] = [root; GROUP];
+        let mut nodes: [*const NodeHeader; GET_MANY_GROUP] = [root; GET_MANY_GROUP];
         // Walks still descending: `nodes[..walking]` after each round's compaction, with
         // `at[j]` the key of walk `j` (walks that reach a leaf drop out).
-        let mut at: [usize; GROUP] = core::array::from_fn(|i| i);
+        let mut at: [usize; GET_MANY_GROUP] = core::array::from_fn(|i| i);
         let mut walking = n;
         for _ in 0..MAX_HEIGHT {
             let mut still = 0;

@@ -283,13 +283,12 @@ impl<K: ?Sized + Key, V, R: Reclaimer, S: Storage<V>> MassTree<K, V, R, S> {
                 *end = bytes.len();
             }
             let encoded = bytes.as_slice();
+            let mut slices: [&[u8]; GROUP] = [&[]; GROUP];
             let mut start = 0;
-            let slices: [&[u8]; GROUP] = core::array::from_fn(|i| {
-                let end = if i < group.len() { ends[i] } else { start };
-                let slice = &encoded[start..end];
+            for (slice, &end) in slices.iter_mut().zip(&ends[..group.len()]) {
+                *slice = &encoded[start..end];
                 start = end;
-                slice
-            });
+            }
             self.raw
                 .get_many_into(&slices[..group.len()], guard, &mut out);
         }
