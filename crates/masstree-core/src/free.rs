@@ -15,7 +15,7 @@ impl Free<SuffixRaw> for FreeSuffix {
 
     unsafe fn size(ptr: *const SuffixRaw) -> usize {
         // SAFETY: a retired suffix is valid until freed (caller).
-        unsafe { Suffix::bytes_of(ptr) }.len() + core::mem::size_of::<usize>()
+        unsafe { Suffix::allocation_size(ptr) }
     }
 }
 

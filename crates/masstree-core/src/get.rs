@@ -108,7 +108,7 @@ impl<V, R: Reclaim, S: ValueSlot<V>> RawTree<V, R, S> {
                                 // Null when the slot holds a short suffix instead:
                                 // `prefetch_line` skips it.
                                 let suffix = leaf.long_suffix(slot);
-                                crate::prefetch::prefetch_line(suffix);
+                                crate::prefetch::prefetch_line(Suffix::storage(suffix));
                                 SuffixSeen::Long(suffix)
                             }
                         };

@@ -4,14 +4,56 @@
 //! changed after it is published: a writer that needs different bytes allocates a new one and
 //! retires the old one through the tree's reclaimer, so a reader that loaded the pointer may read
 //! the bytes without validation races. Any length works, from 1 byte to gigabytes.
+//!
+//! On 64-bit x86-64 a suffix of 1 to 127 bytes is stored without a header: its
+//! length rides in the pointer's top 7 bits (user-space addresses are below 2^47, or 2^56 with
+//! 5-level paging), so a 24-byte suffix takes 24 bytes, not 32, and its length is known before
+//! its memory arrives. Longer suffixes, and every suffix on other targets, keep a `usize`
+//! length before their bytes. (Not on aarch64: its allocators may put tags in the top byte.)
 
 use core::ptr::NonNull;
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 
-/// Header of a suffix allocation; the bytes follow it.
+/// Header of a suffix allocation that does not carry its length in the pointer; the bytes
+/// follow it.
 #[repr(C)]
 struct Header {
     len: usize,
+}
+
+/// The lowest bit of the length tag in a raw suffix pointer.
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+const TAG_SHIFT: u32 = 57;
+
+/// The longest suffix whose length rides in its pointer (other targets tag none).
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+pub(crate) const TAGGED_MAX: usize = (1 << (usize::BITS - TAG_SHIFT)) - 1;
+
+/// The length a raw pointer carries in its tag; 0 when the suffix has a [`Header`].
+#[inline(always)]
+fn tag_of(raw: *const SuffixRaw) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+    {
+        raw.addr() >> TAG_SHIFT
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
+    {
+        let _ = raw;
+        0
+    }
+}
+
+/// `raw` without its tag: the address of the allocation.
+#[inline(always)]
+fn untagged(raw: *const SuffixRaw) -> *const u8 {
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+    {
+        raw.map_addr(|a| a & ((1 << TAG_SHIFT) - 1)).cast()
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
+    {
+        raw.cast()
+    }
 }
 
 /// An owned, immutable byte string addressed by one thin pointer (so it fits an `AtomicPtr`).
@@ -27,7 +69,9 @@ struct Header {
 /// assert_eq!(s.len(), 10);
 /// ```
 pub struct Suffix {
-    ptr: NonNull<Header>,
+    /// The raw pointer as [`Suffix::into_raw`] gives it out (tagged with the length, or to a
+    /// [`Header`]).
+    raw: NonNull<SuffixRaw>,
 }
 
 // SAFETY: a `Suffix` owns plain bytes that are never mutated after construction.
@@ -42,7 +86,25 @@ pub struct SuffixRaw {
 }
 
 impl Suffix {
+    /// Whether a suffix of `len` bytes carries its length in its pointer.
+    #[inline(always)]
+    fn is_tagged(len: usize) -> bool {
+        #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+        {
+            (1..=TAGGED_MAX).contains(&len)
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
+        {
+            let _ = len;
+            false
+        }
+    }
+
+    /// The allocation of a suffix of `len` bytes.
     fn layout(len: usize) -> Layout {
+        if Self::is_tagged(len) {
+            return Layout::array::<u8>(len).expect("suffix length overflows a Layout");
+        }
         let (layout, _) = Layout::new::<Header>()
             .extend(Layout::array::<u8>(len).expect("suffix length overflows a Layout"))
             .expect("suffix length overflows a Layout");
@@ -50,28 +112,55 @@ impl Suffix {
     }
 
     /// Copies `bytes` into a new suffix.
+    ///
+    /// # Panics
+    ///
+    /// If the allocator returns an address with any of the top 7 bits set (on x86-64: no
+    /// allocator in user space does unless the process enabled linear address masking, which
+    /// Rust programs do not), rather than lose the length.
     pub fn new(bytes: &[u8]) -> Self {
-        let layout = Self::layout(bytes.len());
-        // SAFETY: the layout has a non-zero size (it holds at least the header).
-        let raw = unsafe { alloc(layout) };
-        let Some(ptr) = NonNull::new(raw.cast::<Header>()) else {
+        let len = bytes.len();
+        let layout = Self::layout(len);
+        // SAFETY: the layout has a non-zero size (a header, or at least one byte).
+        let base = unsafe { alloc(layout) };
+        if base.is_null() {
             handle_alloc_error(layout)
-        };
-        // SAFETY: `ptr` is a fresh allocation of `layout`, which holds a header followed by
-        // `bytes.len()` bytes; the regions written do not overlap `bytes`.
-        unsafe {
-            ptr.as_ptr().write(Header { len: bytes.len() });
-            let data = ptr.as_ptr().add(1).cast::<u8>();
-            core::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
         }
-        Self { ptr }
+        if tag_of(base.cast()) != 0 {
+            // SAFETY: `base` was just allocated with `layout` and nothing else holds it.
+            unsafe { dealloc(base, layout) };
+            panic!(
+                "suffix allocated at {base:p}, above the addresses whose top bits hold its length"
+            );
+        }
+        // SAFETY: `base` is a fresh allocation of `layout`: `len` bytes, after a header unless
+        // tagged; the regions written do not overlap `bytes`.
+        let raw = unsafe {
+            if Self::is_tagged(len) {
+                core::ptr::copy_nonoverlapping(bytes.as_ptr(), base, len);
+                #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+                let tagged = base.map_addr(|a| a | (len << TAG_SHIFT));
+                #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
+                let tagged = base;
+                tagged.cast::<SuffixRaw>()
+            } else {
+                let header = base.cast::<Header>();
+                header.write(Header { len });
+                core::ptr::copy_nonoverlapping(bytes.as_ptr(), header.add(1).cast::<u8>(), len);
+                header.cast::<SuffixRaw>()
+            }
+        };
+        Self {
+            // SAFETY: a tag only sets bits of a non-null address.
+            raw: unsafe { NonNull::new_unchecked(raw) },
+        }
     }
 
     /// The bytes.
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        // SAFETY: `self.ptr` is a live allocation this value owns.
-        unsafe { Self::bytes_of(self.ptr.as_ptr().cast()) }
+        // SAFETY: `self.raw` is a live suffix this value owns.
+        unsafe { Self::bytes_of(self.raw.as_ptr()) }
     }
 
     /// Number of bytes.
@@ -86,10 +175,12 @@ impl Suffix {
         self.len() == 0
     }
 
-    /// Gives up ownership, for storing in an `AtomicPtr<SuffixRaw>`.
+    /// Gives up ownership, for storing in an `AtomicPtr<SuffixRaw>`. The pointer is not null,
+    /// but it need not be an address to read: pass it to [`Suffix::bytes_of`], or to
+    /// [`Suffix::storage`] to prefetch.
     #[inline]
     pub fn into_raw(this: Self) -> *mut SuffixRaw {
-        let raw = this.ptr.as_ptr().cast();
+        let raw = this.raw.as_ptr();
         core::mem::forget(this);
         raw
     }
@@ -103,8 +194,25 @@ impl Suffix {
     pub unsafe fn from_raw(raw: *mut SuffixRaw) -> Self {
         Self {
             // SAFETY: `into_raw` never returns null (the caller promises `raw` came from it).
-            ptr: unsafe { NonNull::new_unchecked(raw.cast()) },
+            raw: unsafe { NonNull::new_unchecked(raw) },
         }
+    }
+
+    /// Where a raw suffix's memory starts (null for null): the line to prefetch before
+    /// [`Suffix::bytes_of`] reads it. Reads nothing.
+    ///
+    /// ```
+    /// use masstree_node::Suffix;
+    ///
+    /// let raw = Suffix::into_raw(Suffix::new(b"a tail of a key"));
+    /// assert!(!Suffix::storage(raw).is_null());
+    /// assert!(Suffix::storage(core::ptr::null()).is_null());
+    /// // SAFETY: from `into_raw`, taken back once.
+    /// drop(unsafe { Suffix::from_raw(raw) });
+    /// ```
+    #[inline(always)]
+    pub fn storage(raw: *const SuffixRaw) -> *const u8 {
+        untagged(raw)
     }
 
     /// Borrows the bytes behind a raw pointer.
@@ -116,21 +224,47 @@ impl Suffix {
     /// and suffixes are only freed through the reclaimer).
     #[inline]
     pub unsafe fn bytes_of<'a>(raw: *const SuffixRaw) -> &'a [u8] {
-        let header = raw.cast::<Header>();
-        // SAFETY: the caller guarantees a live suffix allocation: a header then `len` bytes that
-        // are never written after construction.
+        let tag = tag_of(raw);
+        // SAFETY: the caller guarantees a live suffix allocation: `tag` bytes at the untagged
+        // address, or a header then `len` bytes; never written after construction.
         unsafe {
-            let len = (*header).len;
-            core::slice::from_raw_parts(header.add(1).cast::<u8>(), len)
+            if tag != 0 {
+                core::slice::from_raw_parts(untagged(raw), tag)
+            } else {
+                let header = raw.cast::<Header>();
+                core::slice::from_raw_parts(header.add(1).cast::<u8>(), (*header).len)
+            }
         }
+    }
+
+    /// The bytes a raw suffix's allocation takes (its bytes and any header), for accounting.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Suffix::bytes_of`].
+    ///
+    /// ```
+    /// use masstree_node::Suffix;
+    ///
+    /// let raw = Suffix::into_raw(Suffix::new(&[7; 24]));
+    /// // SAFETY: `raw` is live until taken back below.
+    /// assert!(unsafe { Suffix::allocation_size(raw) } >= 24);
+    /// // SAFETY: from `into_raw`, taken back once.
+    /// drop(unsafe { Suffix::from_raw(raw) });
+    /// ```
+    #[inline]
+    pub unsafe fn allocation_size(raw: *const SuffixRaw) -> usize {
+        // SAFETY: the caller's promise.
+        Self::layout(unsafe { Self::bytes_of(raw) }.len()).size()
     }
 }
 
 impl Drop for Suffix {
     fn drop(&mut self) {
         let layout = Self::layout(self.len());
-        // SAFETY: `self.ptr` was allocated in `new` with this same layout and is owned.
-        unsafe { dealloc(self.ptr.as_ptr().cast(), layout) }
+        // SAFETY: the untagged pointer is the allocation `new` made with this same layout (the
+        // length decides both), and it is owned.
+        unsafe { dealloc(untagged(self.raw.as_ptr()).cast_mut(), layout) }
     }
 }
 
@@ -147,13 +281,48 @@ mod tests {
     #[test]
     fn round_trips_any_length() {
         let big = if cfg!(miri) { 1 << 12 } else { 1 << 20 };
-        for len in [0usize, 1, 7, 8, 9, 255, 256, 257, 4096, big] {
+        #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+        let edges = [TAGGED_MAX - 1, TAGGED_MAX, TAGGED_MAX + 1];
+        #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
+        let edges = [126, 127, 128];
+        for len in [0usize, 1, 7, 8, 9, 255, 256, 257, 4096, big]
+            .into_iter()
+            .chain(edges)
+        {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 256) as u8).collect();
             let s = Suffix::new(&bytes);
             assert_eq!(s.as_bytes(), &bytes[..]);
             let raw = Suffix::into_raw(s);
             // SAFETY: `raw` is live and owned by nobody else until taken back below.
-            assert_eq!(unsafe { Suffix::bytes_of(raw) }, &bytes[..]);
+            assert_eq!(unsafe { Suffix::bytes_of(raw) }, &bytes[..], "length {len}");
+            // SAFETY: as above.
+            let size = unsafe { Suffix::allocation_size(raw) };
+            if Suffix::is_tagged(len) {
+                assert_eq!(tag_of(raw), len, "a short suffix carries its length");
+                assert_eq!(size, len, "a tagged suffix has no header");
+            } else {
+                assert_eq!(tag_of(raw), 0, "length {len} has a header");
+                assert!(size >= len + core::mem::size_of::<Header>(), "length {len}");
+            }
+            assert_eq!(
+                tag_of(Suffix::storage(raw).cast()),
+                0,
+                "storage is an untagged address"
+            );
+            // SAFETY: from `into_raw`, taken back once.
+            drop(unsafe { Suffix::from_raw(raw) });
+        }
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+    #[test]
+    fn every_tagged_length_round_trips() {
+        assert_eq!(TAGGED_MAX, 127);
+        for len in 1..=TAGGED_MAX + 1 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
+            let raw = Suffix::into_raw(Suffix::new(&bytes));
+            // SAFETY: live until taken back below.
+            assert_eq!(unsafe { Suffix::bytes_of(raw) }, &bytes[..], "length {len}");
             // SAFETY: from `into_raw`, taken back once.
             drop(unsafe { Suffix::from_raw(raw) });
         }

@@ -156,7 +156,7 @@ fn copy_slots<const PREFETCH_VALUES: bool>(
         if keylen == KEYLEN_SUFFIX {
             let suffix = leaf.suffix(slot);
             if let Some(long) = suffix.long() {
-                crate::prefetch::prefetch_line(long);
+                crate::prefetch::prefetch_line(masstree_node::Suffix::storage(long));
             }
             // SAFETY: as above.
             unsafe { (&raw mut (*at).suffix).write(MaybeUninit::new(suffix)) };
