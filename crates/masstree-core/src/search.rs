@@ -20,6 +20,9 @@ pub(crate) fn class_order(keylen: u8) -> u8 {
     keylen.min(KEYLEN_SUFFIX)
 }
 
+/// The fewest live slots for which [`search`] halves its walk first.
+const HALVING_MIN: usize = 6;
+
 /// Linear search over the live slots in key order, comparing slices as integers.
 #[inline]
 pub(crate) fn search(leaf: &Leaf, perm: Permutation, ikey: u64, keylen: u8) -> Search {
@@ -29,7 +32,17 @@ pub(crate) fn search(leaf: &Leaf, perm: Permutation, ikey: u64, keylen: u8) -> S
     if len == 0 || leaf.ikey(perm.get(len - 1)) < ikey {
         return Search::Missing { pos: len };
     }
-    for pos in 0..len {
+    // In a leaf of more than a few keys, one halving step without a branch (see
+    // `Internode::child_index`): when the middle slice is below `ikey`, so is every slice
+    // before it, and the walk starts past it. A short walk (a sublayer's leaf of one or two
+    // keys) is cheaper without the extra load.
+    let half = len / 2;
+    let start = if len >= HALVING_MIN {
+        core::hint::select_unpredictable(leaf.ikey(perm.get(half)) < ikey, half + 1, 0)
+    } else {
+        0
+    };
+    for pos in start..len {
         let slot = perm.get(pos);
         let k = leaf.ikey(slot);
         if k < ikey {
