@@ -11,6 +11,10 @@ use crate::version::{NodeLock, NodeVersion};
 /// on, and the linear separator search stays short.
 pub const INTERNODE_WIDTH: usize = 23;
 
+/// The fewest separators for which [`Internode::child_index`] halves its walk first (below
+/// that the extra load costs more than the compares it saves).
+const HALVING_MIN: usize = 6;
+
 /// An interior node: up to 23 separator slices and 24 children.
 ///
 /// Child `i` holds the keys `k` with `keys[i-1] <= k < keys[i]` (by slice). Keys and children
@@ -130,7 +134,7 @@ impl Internode {
         // mispredicted every other level), then the walk in that half: about half the
         // compares of a walk from the start.
         let half = n / 2;
-        let mut i = if n >= 6 {
+        let mut i = if n >= HALVING_MIN {
             core::hint::select_unpredictable(self.key(half) <= ikey, half + 1, 0)
         } else {
             0
