@@ -21,38 +21,65 @@ struct Header {
     len: usize,
 }
 
-/// The lowest bit of the length tag in a raw suffix pointer.
+/// The length tag of a raw suffix pointer, on targets whose pointers have spare top bits.
 #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-const TAG_SHIFT: u32 = 57;
+mod tag {
+    use super::SuffixRaw;
 
-/// The longest suffix whose length rides in its pointer (other targets tag none).
-#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-pub(crate) const TAGGED_MAX: usize = (1 << (usize::BITS - TAG_SHIFT)) - 1;
+    /// The lowest bit of the tag.
+    const SHIFT: u32 = 57;
 
-/// The length a raw pointer carries in its tag; 0 when the suffix has a [`Header`].
-#[inline(always)]
-fn tag_of(raw: *const SuffixRaw) -> usize {
-    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-    {
-        raw.addr() >> TAG_SHIFT
+    /// The longest suffix whose length rides in its pointer.
+    pub(super) const MAX: usize = (1 << (usize::BITS - SHIFT)) - 1;
+
+    /// Whether a suffix of `len` bytes carries its length in its pointer.
+    #[inline(always)]
+    pub(super) fn fits(len: usize) -> bool {
+        (1..=MAX).contains(&len)
     }
-    #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
-    {
-        let _ = raw;
-        0
+
+    /// The length `raw` carries; 0 when the suffix has a header.
+    #[inline(always)]
+    pub(super) fn of(raw: *const SuffixRaw) -> usize {
+        raw.addr() >> SHIFT
+    }
+
+    /// `raw` without its tag: the address of the allocation.
+    #[inline(always)]
+    pub(super) fn strip(raw: *const SuffixRaw) -> *const u8 {
+        raw.map_addr(|a| a & ((1 << SHIFT) - 1)).cast()
+    }
+
+    /// `base` (an untagged allocation) tagged with `len`, which [`fits`].
+    #[inline(always)]
+    pub(super) fn apply(base: *mut u8, len: usize) -> *mut SuffixRaw {
+        base.map_addr(|a| a | (len << SHIFT)).cast()
     }
 }
 
-/// `raw` without its tag: the address of the allocation.
-#[inline(always)]
-fn untagged(raw: *const SuffixRaw) -> *const u8 {
-    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-    {
-        raw.map_addr(|a| a & ((1 << TAG_SHIFT) - 1)).cast()
+/// No length tags: every suffix has a header.
+#[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
+mod tag {
+    use super::SuffixRaw;
+
+    #[inline(always)]
+    pub(super) fn fits(_len: usize) -> bool {
+        false
     }
-    #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
-    {
+
+    #[inline(always)]
+    pub(super) fn of(_raw: *const SuffixRaw) -> usize {
+        0
+    }
+
+    #[inline(always)]
+    pub(super) fn strip(raw: *const SuffixRaw) -> *const u8 {
         raw.cast()
+    }
+
+    #[inline(always)]
+    pub(super) fn apply(base: *mut u8, _len: usize) -> *mut SuffixRaw {
+        base.cast()
     }
 }
 
@@ -86,23 +113,9 @@ pub struct SuffixRaw {
 }
 
 impl Suffix {
-    /// Whether a suffix of `len` bytes carries its length in its pointer.
-    #[inline(always)]
-    fn is_tagged(len: usize) -> bool {
-        #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-        {
-            (1..=TAGGED_MAX).contains(&len)
-        }
-        #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
-        {
-            let _ = len;
-            false
-        }
-    }
-
     /// The allocation of a suffix of `len` bytes.
     fn layout(len: usize) -> Layout {
-        if Self::is_tagged(len) {
+        if tag::fits(len) {
             return Layout::array::<u8>(len).expect("suffix length overflows a Layout");
         }
         let (layout, _) = Layout::new::<Header>()
@@ -126,7 +139,7 @@ impl Suffix {
         if base.is_null() {
             handle_alloc_error(layout)
         }
-        if tag_of(base.cast()) != 0 {
+        if tag::of(base.cast()) != 0 {
             // SAFETY: `base` was just allocated with `layout` and nothing else holds it.
             unsafe { dealloc(base, layout) };
             panic!(
@@ -136,13 +149,9 @@ impl Suffix {
         // SAFETY: `base` is a fresh allocation of `layout`: `len` bytes, after a header unless
         // tagged; the regions written do not overlap `bytes`.
         let raw = unsafe {
-            if Self::is_tagged(len) {
+            if tag::fits(len) {
                 core::ptr::copy_nonoverlapping(bytes.as_ptr(), base, len);
-                #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-                let tagged = base.map_addr(|a| a | (len << TAG_SHIFT));
-                #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
-                let tagged = base;
-                tagged.cast::<SuffixRaw>()
+                tag::apply(base, len)
             } else {
                 let header = base.cast::<Header>();
                 header.write(Header { len });
@@ -212,7 +221,7 @@ impl Suffix {
     /// ```
     #[inline(always)]
     pub fn storage(raw: *const SuffixRaw) -> *const u8 {
-        untagged(raw)
+        tag::strip(raw)
     }
 
     /// Borrows the bytes behind a raw pointer.
@@ -224,12 +233,12 @@ impl Suffix {
     /// and suffixes are only freed through the reclaimer).
     #[inline]
     pub unsafe fn bytes_of<'a>(raw: *const SuffixRaw) -> &'a [u8] {
-        let tag = tag_of(raw);
-        // SAFETY: the caller guarantees a live suffix allocation: `tag` bytes at the untagged
+        let tagged_len = tag::of(raw);
+        // SAFETY: the caller guarantees a live suffix allocation: `tagged_len` bytes at the untagged
         // address, or a header then `len` bytes; never written after construction.
         unsafe {
-            if tag != 0 {
-                core::slice::from_raw_parts(untagged(raw), tag)
+            if tagged_len != 0 {
+                core::slice::from_raw_parts(tag::strip(raw), tagged_len)
             } else {
                 let header = raw.cast::<Header>();
                 core::slice::from_raw_parts(header.add(1).cast::<u8>(), (*header).len)
@@ -264,7 +273,7 @@ impl Drop for Suffix {
         let layout = Self::layout(self.len());
         // SAFETY: the untagged pointer is the allocation `new` made with this same layout (the
         // length decides both), and it is owned.
-        unsafe { dealloc(untagged(self.raw.as_ptr()).cast_mut(), layout) }
+        unsafe { dealloc(tag::strip(self.raw.as_ptr()).cast_mut(), layout) }
     }
 }
 
@@ -282,7 +291,7 @@ mod tests {
     fn round_trips_any_length() {
         let big = if cfg!(miri) { 1 << 12 } else { 1 << 20 };
         #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-        let edges = [TAGGED_MAX - 1, TAGGED_MAX, TAGGED_MAX + 1];
+        let edges = [tag::MAX - 1, tag::MAX, tag::MAX + 1];
         #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "64")))]
         let edges = [126, 127, 128];
         for len in [0usize, 1, 7, 8, 9, 255, 256, 257, 4096, big]
@@ -297,15 +306,15 @@ mod tests {
             assert_eq!(unsafe { Suffix::bytes_of(raw) }, &bytes[..], "length {len}");
             // SAFETY: as above.
             let size = unsafe { Suffix::allocation_size(raw) };
-            if Suffix::is_tagged(len) {
-                assert_eq!(tag_of(raw), len, "a short suffix carries its length");
+            if tag::fits(len) {
+                assert_eq!(tag::of(raw), len, "a short suffix carries its length");
                 assert_eq!(size, len, "a tagged suffix has no header");
             } else {
-                assert_eq!(tag_of(raw), 0, "length {len} has a header");
+                assert_eq!(tag::of(raw), 0, "length {len} has a header");
                 assert!(size >= len + core::mem::size_of::<Header>(), "length {len}");
             }
             assert_eq!(
-                tag_of(Suffix::storage(raw).cast()),
+                tag::of(Suffix::storage(raw).cast()),
                 0,
                 "storage is an untagged address"
             );
@@ -317,8 +326,8 @@ mod tests {
     #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
     #[test]
     fn every_tagged_length_round_trips() {
-        assert_eq!(TAGGED_MAX, 127);
-        for len in 1..=TAGGED_MAX + 1 {
+        assert_eq!(tag::MAX, 127);
+        for len in 1..=tag::MAX + 1 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
             let raw = Suffix::into_raw(Suffix::new(&bytes));
             // SAFETY: live until taken back below.
