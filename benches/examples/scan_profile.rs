@@ -116,7 +116,8 @@ fn run<S: Storage<u64>>() {
 
 /// YCSB-E's scans through the benchmarks' contender API (`CONTENDER=bbtree` for that peer):
 /// keys of `user` and 19 digits (10^4 first slices, a sublayer of ~20 keys under each),
-/// scans of 1..=100 entries (`SCAN_N` fixes the length; 0 looks the key up instead) from a loaded key, `ROUNDS` times.
+/// scans of 1..=100 entries (`SCAN_N` fixes the length; 0 looks the key up instead; `UPDATE=1`
+/// updates it instead) from a loaded key, `ROUNDS` times.
 /// Prints the time per scan.
 fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: usize) -> u64 {
     let ycsb: Vec<Vec<u8>> = keys
@@ -137,6 +138,7 @@ fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: u
             .and_then(|v| v.parse::<usize>().ok())
     };
     let (rounds, fixed) = (env("ROUNDS").unwrap_or(1), env("SCAN_N"));
+    let update = std::env::var_os("UPDATE").is_some();
     // `ZIPF=1`: start keys drawn as the benchmark draws them (scrambled Zipfian), else in
     // load order.
     let order: Vec<usize> = if std::env::var_os("ZIPF").is_some() {
@@ -151,6 +153,8 @@ fn ycsb_e<C: masstree_benches::contenders::Contender>(keys: &[[u8; 8]], scans: u
     for _ in 0..rounds {
         for (i, k) in order.iter().map(|&j| &ycsb[j]).enumerate() {
             sum += match fixed {
+                // `UPDATE=1`: an update of the key (YCSB-A's write) instead of a scan.
+                _ if update => u64::from(map.update(&session, k)),
                 // `SCAN_N=0`: a lookup of the key instead, for comparison.
                 Some(0) => map.get(&session, k).unwrap_or(0),
                 n => map

@@ -591,3 +591,109 @@ fn first_short_suffix_allocates_the_table_vs_get() {
         assert_eq!(get(&tree, &short_key(2, b"s")), Some(2));
     });
 }
+
+/// Adds one to `k`'s value if it has one: `Some(old)` if it did.
+fn increment(tree: &Tree, k: &[u8]) -> Option<u64> {
+    let guard = tree.pin();
+    let written = tree.write(k, &guard, |old| match old {
+        Some(v) => Decision::Put(*v + 1),
+        None => Decision::Keep,
+    });
+    written.new.and(written.old.copied())
+}
+
+/// A write of a key with a suffix searches its leaf before locking it and, if nothing moved
+/// the slot since, reuses what it found under the lock (`write.rs`, `peek_slot`). Here another
+/// writer removes that key and puts an 8-byte key with the same slice into the very slot at
+/// the same position (the leaf is full, so the freed slot is the only one): the update must
+/// not land on the new key. (Planted bug: without the version check on reuse, this model
+/// fails with the new key's value at 101.)
+#[test]
+fn update_reusing_a_peeked_slot_vs_its_reuse_by_another_key() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, &short_key(1, b"x"), 1);
+        for i in 2..=15 {
+            insert(&tree, &key(i), i);
+        }
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || {
+                remove(&tree, &short_key(1, b"x"));
+                insert(&tree, &key(1), 100);
+            })
+        };
+        let updated = increment(&tree, &short_key(1, b"x"));
+        assert!(updated.is_none() || updated == Some(1));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(1)), Some(100), "the update hit another key");
+        assert_eq!(get(&tree, &short_key(1, b"x")), None);
+    });
+}
+
+/// A write passes through a layer link without locking its leaf (`peek_slot`) while another
+/// writer turns the key's suffix slot into a layer link (kind first, then the pointer): the
+/// update must find the key, in the slot or in the new layer, and never follow the old value
+/// word as a layer. Inline values, so that the old word is the value itself (1), no pointer to
+/// any allocation. (Planted bug: without `peek_slot`'s version check, this model follows the
+/// word 1 as a node and crashes.)
+#[test]
+fn update_through_a_layer_link_vs_the_layer_being_built() {
+    use masstree_core::Inline;
+    type InlineTree = RawTree<u64, DeferredReclaim, Inline>;
+    fn put(tree: &InlineTree, k: &[u8], v: u64) {
+        let guard = tree.pin();
+        tree.write(k, &guard, |_| Decision::Put(v));
+    }
+    fn increment(tree: &InlineTree, k: &[u8]) -> Option<u64> {
+        let guard = tree.pin();
+        let written = tree.write(k, &guard, |old| match old {
+            Some(v) => Decision::Put(v + 1),
+            None => Decision::Keep,
+        });
+        written.new.and(written.old)
+    }
+    fn value(tree: &InlineTree, k: &[u8]) -> Option<u64> {
+        let guard = tree.pin();
+        tree.get(k, &guard)
+    }
+    model(|| {
+        let tree = Arc::new(InlineTree::new());
+        put(&tree, b"shared-slice/first", 1);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || put(&tree, b"shared-slice/second", 2))
+        };
+        // As in `get`: lets loom run the writer at any of its steps before this one starts.
+        thread::yield_now();
+        assert_eq!(increment(&tree, b"shared-slice/first"), Some(1));
+        t.join().unwrap();
+        assert_eq!(value(&tree, b"shared-slice/first"), Some(2));
+        assert_eq!(value(&tree, b"shared-slice/second"), Some(2));
+        assert_eq!(increment(&tree, b"shared-slice/second"), Some(2));
+        assert_eq!(value(&tree, b"shared-slice/second"), Some(3));
+    });
+}
+
+/// The slot reused under the lock must still sit at the position the peek found it at:
+/// another writer inserts a key below it into a free slot (no dirty bit: positions shift, the
+/// version does not move) between the peek and the lock, and the write then removes the key.
+/// The removal must take out that key and nothing else. (Planted bug: without the position
+/// check on reuse, this model fails with key 1 removed instead.)
+#[test]
+fn remove_reusing_a_peeked_slot_vs_an_insert_shifting_positions() {
+    model(|| {
+        let tree = Arc::new(Tree::new());
+        insert(&tree, &short_key(5, b"x"), 5);
+        insert(&tree, &key(9), 9);
+        let t = {
+            let tree = tree.clone();
+            thread::spawn(move || insert(&tree, &key(1), 1))
+        };
+        remove(&tree, &short_key(5, b"x"));
+        t.join().unwrap();
+        assert_eq!(get(&tree, &key(1)), Some(1), "the insert was removed");
+        assert_eq!(get(&tree, &key(9)), Some(9));
+        assert_eq!(get(&tree, &short_key(5, b"x")), None);
+    });
+}
